@@ -1,0 +1,46 @@
+# vpmu top-level Makefile.  Each directory adds its targets in its own
+# fragment (lib/lib.mk, vmm/vmm.mk, ...), included below.
+#
+#   make            build the library, the VMM and the guest tests
+#   make check      install missing packages, build with gcc and clang,
+#                   run every test; ends with "N passed, N failed, N skipped"
+#   make demo       build and run the demo guest under vpmu
+#   make bench      run the benchmarks (bench/README.md)
+
+CC      ?= gcc
+BUILD   ?= build
+V       ?= 0
+Q        = $(if $(filter 1,$(V)),,@)
+
+CSTD     = -std=gnu11
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT     ?= -O2 -g
+CFLAGS_COMMON = $(CSTD) $(WARN) $(OPT) -Iinclude $(EXTRA_CFLAGS)
+LDFLAGS_COMMON = $(EXTRA_LDFLAGS)
+
+.PHONY: all deps check check-build test demo bench clean lib guest vmm tests
+all: lib vmm guest tests
+
+deps:
+	$(Q)scripts/deps.sh
+
+include lib/lib.mk
+-include tests/tests.mk
+-include engine/engine.mk
+-include vmm/vmm.mk
+-include guest/guest.mk
+-include bench/bench.mk
+-include fuzz/fuzz.mk
+
+# The whole suite: gcc build (+ everything), clang build of the host code,
+# then the runner, whose last line is the summary.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang lib tests
+	$(Q)tests/run.sh $(BUILD)
+
+test:
+	$(Q)tests/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# vpmu test runner.  Runs every test program and totals their TAP output.
+#
+#   tests/run.sh [BUILD]      (BUILD defaults to "build")
+#
+# Test programs: the cmocka binaries $BUILD/tests/test_* and
+# $BUILD/clang/tests/test_* (run with TAP output), and the scripts
+# tests/t/*.sh, which print TAP themselves (they get BUILD in the
+# environment).  "ok" is a pass, "not ok ... # SKIP" or "ok ... # SKIP" a
+# skip, any other "not ok" a failure; a program that exits non-zero
+# without reporting a failure counts as one failure.  The last line is
+# "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-${BUILD:-build}}
+export BUILD
+passed=0 failed=0 skipped=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+run_one() {	# label, command...
+	local label=$1; shift
+	local p=0 f=0 s=0 rc
+	"$@" >"$out" 2>&1 </dev/null
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*"# SKIP"*|"not ok "*"# SKIP"*|"ok "*"# skip"*) s=$((s + 1)) ;;
+		"ok "*) p=$((p + 1)) ;;
+		"not ok "*) f=$((f + 1)); echo "FAIL [$label] $line" ;;
+		esac
+	done <"$out"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "FAIL [$label] exited with status $rc"
+	fi
+	if [ "$f" -ne 0 ] || [ -n "${VERBOSE:-}" ]; then
+		sed 's/^/    | /' "$out" | tail -n 60
+	fi
+	printf '%-6s %-40s %4d passed, %d failed, %d skipped\n' \
+		"$([ "$f" -eq 0 ] && echo ok || echo FAILED)" "$label" "$p" "$f" "$s"
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+}
+
+for dir in "$BUILD/tests" "$BUILD/clang/tests"; do
+	[ -d "$dir" ] || continue
+	for t in "$dir"/test_*; do
+		[ -x "$t" ] && [ -f "$t" ] || continue
+		run_one "${t#$BUILD/}" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
+	done
+done
+for t in tests/t/*.sh; do
+	[ -f "$t" ] || continue
+	run_one "${t#tests/}" bash "$t"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
