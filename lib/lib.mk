@@ -11,11 +11,11 @@ lib: $(LIB_A) $(LIB_SO) $(LIB_PC)
 
 $(BUILD)/lib/%.o: lib/%.c include/vpmu.h $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_COMMON) -ffreestanding -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_COMMON) -c $< -o $@
 
 $(BUILD)/pic/lib/%.o: lib/%.c include/vpmu.h $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_COMMON) -ffreestanding -fPIC -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_COMMON) -fPIC -c $< -o $@
 
 $(LIB_A): $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^

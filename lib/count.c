@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event accounting: advance every counting slot by what a tick reports,
+ * applying CMASK, INV and EDGE cycle by cycle (PMU-FACTS §10), then raise
+ * overflow status, PMI requests and freeze-on-PMI (§11).
+ *
+ * The cycle model: a tick spans `cycles` cycles.  Per-cycle events
+ * (core and reference cycles) occur once in each of them.  Every other
+ * event occurs n[e] times in the tick's last cycle and not in the others
+ * (an instruction retires at the end of the cycles it took).  So one tick
+ * is a run of (cycles - 1) "idle" cycles followed by one "retire" cycle,
+ * and each counter's increment has a closed form, also for `repeat` ticks.
+ */
+#include "internal.h"
+
+static const char *const event_names[VPMU_EV_NR] = {
+	[VPMU_EV_CYCLES] = "cycles",
+	[VPMU_EV_REF_CYCLES] = "ref-cycles",
+	[VPMU_EV_INSTRUCTIONS] = "instructions",
+	[VPMU_EV_BRANCHES] = "branches",
+	[VPMU_EV_BR_COND] = "branches-conditional",
+	[VPMU_EV_BR_TAKEN] = "branches-taken",
+	[VPMU_EV_BR_NOT_TAKEN] = "branches-not-taken",
+	[VPMU_EV_BR_CALL] = "calls",
+	[VPMU_EV_BR_RET] = "returns",
+	[VPMU_EV_BR_FAR] = "far-branches",
+	[VPMU_EV_BR_MISSES] = "branch-misses",
+	[VPMU_EV_LLC_REFS] = "llc-references",
+	[VPMU_EV_LLC_MISSES] = "llc-misses",
+};
+
+const char *vpmu_event_name(unsigned int ev)
+{
+	return ev < VPMU_EV_NR ? event_names[ev] : "none";
+}
+
+uint32_t vpmu_active_events(const struct vpmu *p, unsigned int cpl)
+{
+	return p->active_events[CPL_CLASS(cpl)];
+}
+
+/* Occurrences in an idle cycle and in the retire cycle of a tick. */
+static inline uint32_t idle_v(const struct vpmu_counter *c)
+{
+	return (VPMU_EV_PER_CYCLE >> c->event) & 1;
+}
+
+static inline uint32_t last_v(const struct vpmu_counter *c,
+			      const struct vpmu_tick *t)
+{
+	return idle_v(c) ? 1 : t->n[c->event];
+}
+
+/* §10: with CMASK c, a cycle counts if v >= c (v < c with INV).  EDGE
+ * with CMASK 0 uses the threshold 1 (decision, §17.5). */
+static inline unsigned int cond(const struct vpmu_counter *c, uint32_t v)
+{
+	uint32_t th = c->cmask ? c->cmask : 1;
+
+	return (v >= th) ^ !!(c->flags & CF_INV);
+}
+
+/* Increment over one tick, given the edge state before it. */
+static inline uint64_t one_tick(const struct vpmu_counter *c,
+				const struct vpmu_tick *t, unsigned int prev)
+{
+	uint64_t idle = t->cycles ? t->cycles - 1 : 0;
+	unsigned int ci = cond(c, idle_v(c)), cl = cond(c, last_v(c, t));
+
+	if (!(c->flags & CF_EDGE))
+		return idle * ci + cl;
+	if (!idle)
+		return cl && !prev;
+	return (ci && !prev) + (cl && !ci);
+}
+
+/* First-tick and steady-state increments of `repeat` identical ticks. */
+static inline void tick_incs(const struct vpmu_counter *c,
+			     const struct vpmu_tick *t, uint64_t *first,
+			     uint64_t *steady)
+{
+	if (c->flags & CF_PLAIN) {
+		uint64_t idle = t->cycles ? t->cycles - 1 : 0;
+
+		*first = *steady = idle * idle_v(c) + last_v(c, t);
+		return;
+	}
+	*first = one_tick(c, t, c->prev);
+	*steady = (c->flags & CF_EDGE) ?
+		  one_tick(c, t, cond(c, last_v(c, t))) : *first;
+}
+
+static uint64_t add_to_counter(struct vpmu *p, struct vpmu_counter *c,
+			       unsigned __int128 inc)
+{
+	unsigned __int128 sum = (unsigned __int128)c->value + inc;
+	uint64_t wraps = (uint64_t)(sum >> __builtin_popcountll(c->mask));
+
+	c->value = (uint64_t)sum & c->mask;
+	if (c->stat != NO_STAT) {
+		p->stats[c->stat].counted += (uint64_t)inc;
+		p->stats[c->stat].overflows += wraps;
+	}
+	if (!wraps)
+		return 0;
+	/* §11: status on every overflow (where there is a status register);
+	 * a PMI only when the counter asks for one */
+	if (p->overflow_status)
+		p->global_status |= c->status_bit;
+	return (c->flags & CF_INT) ? c->status_bit : 0;
+}
+
+uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *t, uint64_t repeat)
+{
+	unsigned int k = CPL_CLASS(t->cpl);
+	uint64_t pmi = 0;
+
+	if (!repeat)
+		return 0;
+	if (p->nedge)	/* at a CPL it does not count, the condition is false */
+		for (unsigned int j = 0; j < p->nactive[!k]; j++) {
+			struct vpmu_counter *c = &p->ctr[p->active[!k][j]];
+
+			if (!(c->cpl_mask & (1u << k)))
+				c->prev = 0;
+		}
+	for (unsigned int j = 0; j < p->nactive[k]; j++) {
+		struct vpmu_counter *c = &p->ctr[p->active[k][j]];
+		uint64_t first, steady;
+		unsigned __int128 inc;
+
+		tick_incs(c, t, &first, &steady);
+		inc = first + (unsigned __int128)steady * (repeat - 1);
+		if (c->flags & CF_EDGE)
+			c->prev = (uint8_t)cond(c, last_v(c, t));
+		if (inc)
+			pmi |= add_to_counter(p, c, inc);
+	}
+	if (pmi) {
+		p->pmi_latched |= pmi;
+		p->ops->pmi_raised(p);
+		vpmu_refresh(p);
+	}
+	return pmi;
+}
+
+uint64_t vpmu_headroom(const struct vpmu *p, const struct vpmu_tick *t)
+{
+	unsigned int k = CPL_CLASS(t->cpl);
+	uint64_t best = UINT64_MAX;
+
+	for (unsigned int j = 0; j < p->nactive[k]; j++) {
+		const struct vpmu_counter *c = &p->ctr[p->active[k][j]];
+		uint64_t first, steady, room = c->mask - c->value, r;
+
+		tick_incs(c, t, &first, &steady);
+		if (first > room)
+			return 0;
+		if (!steady)
+			continue;
+		r = 1 + (room - first) / steady;
+		if (r < best)
+			best = r;
+	}
+	return best;
+}
