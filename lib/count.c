@@ -129,6 +129,16 @@ uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *t, uint64_t repeat)
 		uint64_t first, steady;
 		unsigned __int128 inc;
 
+		if ((c->flags & CF_PLAIN) && repeat == 1) {	/* the common case */
+			uint64_t v = idle_v(c) ? t->cycles : t->n[c->event];
+
+			if (c->value + v <= c->mask) {
+				c->value += v;
+				if (c->stat != NO_STAT)
+					p->stats[c->stat].counted += v;
+				continue;
+			}
+		}
 		tick_incs(c, t, &first, &steady);
 		inc = first + (unsigned __int128)steady * (repeat - 1);
 		if (c->flags & CF_EDGE)
