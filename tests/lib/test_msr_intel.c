@@ -208,8 +208,8 @@ static void existence_one(const struct vpmu_model *m)
 		CHECK_RD_GP(p, MSR_GSTATUS);
 	CHECK_WR_GP(p, MSR_GSTATUS, 0);		/* RO (v2+) or absent (v1) */
 	exists(p, MSR_GSET, v4, 0);
-	if (v4)
-		CHECK_RD(p, MSR_GINUSE, 0);
+	if (v4)	/* every PERFEVTSEL was given event 0x3C above */
+		CHECK_RD(p, MSR_GINUSE, MASKW(m->nr_gp));
 	else
 		CHECK_RD_GP(p, MSR_GINUSE);
 	CHECK_WR_GP(p, MSR_GINUSE, 0);		/* RO (v4+) or absent */
