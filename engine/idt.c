@@ -134,14 +134,15 @@ static bool lookup(const struct idt_cache *c, uint64_t lin, struct idt_hit *hit)
 }
 
 bool idt_find_entry(struct idt_cache *c, struct vm *vm,
-		    const struct kvm_sregs *s, uint64_t lin, enum cpu_mode mode,
+		    const struct kvm_sregs *s, uint64_t lin, bool reread,
 		    struct idt_hit *hit)
 {
-	(void)mode;
 	if (stale(c, s))
 		load(c, vm, s);
 	if (lookup(c, lin, hit))
 		return true;
+	if (!reread)
+		return false;
 	load(c, vm, s);		/* the guest may have rewritten a gate */
 	return lookup(c, lin, hit);
 }

@@ -42,13 +42,14 @@ struct idt_hit {
 void idt_invalidate(struct idt_cache *c);
 
 /*
- * Did a step that ended at linear address `lin` (in CPU mode `mode`) enter
- * an interrupt or exception handler?  Looks the address up among the
- * handler entries and their first instruction's possible next addresses;
- * re-reads the IDT once when IDTR changed or nothing matched.
+ * Did a step that ended at linear address `lin` enter an interrupt or
+ * exception handler?  Looks the address up among the handler entries and
+ * their first instruction's possible next addresses.  The IDT is re-read
+ * when IDTR changed, and, if `reread` (the step's end is unexplained
+ * otherwise), once more when nothing matched (a gate may have changed).
  */
 bool idt_find_entry(struct idt_cache *c, struct vm *vm,
-		    const struct kvm_sregs *s, uint64_t lin, enum cpu_mode mode,
+		    const struct kvm_sregs *s, uint64_t lin, bool reread,
 		    struct idt_hit *hit);
 
 /* The handler entry (linear) of `vector`, or 0 if not present. */

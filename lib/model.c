@@ -32,8 +32,8 @@ static const struct preset presets[] = {
 	    .fixed_width = 48, .events_len = 7,
 	    /* GP ref cycles are calibrated against RDTSC by kvm-unit-tests,
 	     * which no stepping engine can keep consistent: hidden. */
-	    .events_unavailable = BIT(2), .freeze_on_pmi = true },
-	  "Intel perfmon v2, 4 GP + 3 fixed, 48-bit; no PDCM, GP ref-cycles hidden (CI model)" },
+	    .events_unavailable = BIT(2) },
+	  "Intel perfmon v2, 4 GP + 3 fixed, 48-bit; no PDCM, no freeze, GP ref-cycles hidden (CI model)" },
 	{ { .name = "coreduo", INTEL_FM(6, 0x0e, 8),
 	    .version = 1, .nr_gp = 2, .gp_width = 40, .events_len = 7 },
 	  "Intel Core Duo (Yonah): perfmon v1, 2 GP 40-bit, no fixed counters" },

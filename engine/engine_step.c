@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The exact counting engine: single-step the guest while any counter can
+ * count, decode each instruction before it runs, and report it to libvpmu
+ * when the step shows it retired.  The guest runs free whenever nothing
+ * can count; that only changes at a PMU MSR write, which always exits, so
+ * the switch is exact.
+ *
+ * One step normally retires the instruction that was decoded before it.
+ * The host's quirks (HOST-KVM.md) make some steps differ, and the engine
+ * recognises each by where the step ended:
+ *  - REP string: the first step leaves RIP on the instruction (quirk 5);
+ *  - a fence swallows its step exit (quirk 11): a breakpoint on the next
+ *    instruction ends the step there;
+ *  - an OUT that exits to userspace has no step exit (quirk 12): the step
+ *    ends one instruction later, so both retire;
+ *  - a step that delivers an exception or interrupt also runs the
+ *    handler's first instruction (quirk 4): the step ends at or just past
+ *    a handler entry (engine/idt.c).  A fault's instruction does not
+ *    retire (PMU-FACTS §10); an interrupt's was never started; INT n
+ *    retires (a trap);
+ *  - HLT does not halt under single-step (quirk 3): the engine runs HLT
+ *    free, with breakpoints after it and on the PMI handler;
+ *  - RDPMC never exits (quirk 2): it is emulated before it would run;
+ *  - native 64-bit CPL3 cannot be stepped (quirk 1): that time is
+ *    reported as uncounted, never guessed.
+ * A PMI requested by a counter is delivered before the next instruction
+ * starts (zero skid).
+ */
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "decode.h"
+#include "idt.h"
+#include "quirks.h"
+#include "retire.h"
+#include "../vmm/engine_ops.h"
+#include "../vmm/guestdbg.h"
+#include "../vmm/guestmem.h"
+#include "../vmm/pmi.h"
+#include "../vmm/rdpmc.h"
+#include "../vmm/vcpu.h"
+#include "../vmm/vm.h"
+
+#define RFLAGS_VM	(1ull << 17)
+#define EFER_LMA	(1ull << 10)
+#define NMI_VECTOR	2
+#define APIC_LVTPC	0x340
+#define LVT_MASKED	(1u << 16)
+#define LVT_MODE_NMI	(4u << 8)
+
+struct pending {
+	struct insn insn;
+	uint64_t rip;		/* RIP as KVM reports it */
+	uint64_t lin;		/* linear address */
+	uint8_t cpl;
+};
+
+struct step_engine {
+	bool have;		/* `cur` is decoded and about to run / running */
+	struct pending cur;
+	unsigned int out_exits;	/* userspace OUT exits during this step */
+	bool fence_bp;		/* a breakpoint ends the fence's step */
+	bool halt_wait;		/* HLT running free, breakpoints armed */
+	bool native;		/* running native 64-bit CPL3 code */
+	bool exit_seen;		/* on_debug/on_exit ran since the last run */
+	struct timespec native_start;
+	uint32_t cpi;
+	struct idt_cache idt;
+	bool warned;
+	/* statistics */
+	uint64_t steps, retired, faults, interrupts, unexplained, halts;
+};
+
+static struct step_engine *E(struct vcpu *v)
+{
+	return v->engine_data;
+}
+
+static uint8_t cur_cpl(struct vcpu *v)
+{
+	const struct kvm_sregs *s = vcpu_sregs(v);
+
+	if (!(s->cr0 & 1))
+		return 0;
+	if (vcpu_regs(v)->rflags & RFLAGS_VM)
+		return 3;
+	return s->cs.selector & 3;
+}
+
+static enum cpu_mode cur_mode(struct vcpu *v)
+{
+	const struct kvm_sregs *s = vcpu_sregs(v);
+
+	return cpu_mode_of(s->cr0 & 1, vcpu_regs(v)->rflags & RFLAGS_VM,
+			   s->efer & EFER_LMA, s->cs.l, s->cs.db);
+}
+
+/* Can any counter count at any CPL?  Only then is stepping worth it. */
+static bool counting(struct vcpu *v)
+{
+	return vpmu_active_events(v->pmu, 0) | vpmu_active_events(v->pmu, 3);
+}
+
+/* Decode the instruction at linear address `lin`; 0 or -1. */
+static int decode_at(struct vcpu *v, uint64_t lin, enum cpu_mode mode,
+		     struct insn *out)
+{
+	uint8_t bytes[15];
+	size_t n = sizeof(bytes), to_page_end = 4096 - (lin & 4095);
+
+	if (guest_read_linear(v->vm, vcpu_sregs(v), lin, bytes, n)) {
+		/* the next page may be unmapped: decode what this one holds */
+		n = to_page_end < n ? to_page_end : n;
+		if (guest_read_linear(v->vm, vcpu_sregs(v), lin, bytes, n))
+			return -1;
+	}
+	return insn_decode(out, bytes, n, mode) == INSN_OK ? 0 : -1;
+}
+
+static int decode_current(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+
+	e->cur.rip = vcpu_regs(v)->rip;
+	e->cur.lin = vcpu_linear_rip(v);
+	e->cur.cpl = cur_cpl(v);
+	e->have = !decode_at(v, e->cur.lin, cur_mode(v), &e->cur.insn);
+	return e->have ? 0 : -1;
+}
+
+/* Report one retired instruction; deliver its PMI before the next one. */
+static void retire(struct vcpu *v, const struct insn *i, bool taken, uint8_t cpl)
+{
+	struct step_engine *e = E(v);
+	struct vpmu_tick t;
+
+	insn_retire_tick_taken(i, taken, cpl, e->cpi, &t);
+	e->retired++;
+	if (vpmu_count(v->pmu, &t, 1))
+		vcpu_deliver_pmi(v);
+}
+
+/* A conditional branch was taken iff it did not fall through. */
+static bool outcome_taken(const struct insn *i, uint64_t rip, uint64_t next)
+{
+	if (i->cls == INSN_INT)
+		return true;
+	return next != insn_fallthrough(i, rip);
+}
+
+/* May a step of `i` from `rip` have ended at `next` without an event? */
+static bool expected_end(const struct insn *i, uint64_t rip, uint64_t next)
+{
+	switch (i->cls) {
+	case INSN_JCC:
+	case INSN_JRCXZ:
+	case INSN_LOOP:
+		return next == insn_fallthrough(i, rip) || next == insn_target(i, rip);
+	case INSN_JMP:
+	case INSN_CALL:
+		return next == insn_target(i, rip);
+	case INSN_JMP_IND: case INSN_CALL_IND: case INSN_RET:
+	case INSN_FAR_JMP: case INSN_FAR_CALL: case INSN_FAR_RET:
+	case INSN_IRET: case INSN_SYS: case INSN_INT: case INSN_OTHER:
+		return true;	/* any target: checked against the IDT below */
+	case INSN_REP_STRING:
+		return next == rip || next == insn_fallthrough(i, rip);
+	default:
+		return next == insn_fallthrough(i, rip);
+	}
+}
+
+static bool unconstrained(const struct insn *i)
+{
+	return expected_end(i, 0, 0x1234) && expected_end(i, 0, 0x5678);
+}
+
+/*
+ * The step ended at a handler: the instruction faulted (not retired),
+ * trapped (INT n: retired), or an interrupt came before it (not started).
+ * Then the handler's first instruction ran, unless the step stopped at
+ * the entry.
+ */
+static void handler_entered(struct vcpu *v, const struct idt_hit *h)
+{
+	struct step_engine *e = E(v);
+	const struct pending *p = &e->cur;
+
+	if (p->insn.cls == INSN_INT)
+		retire(v, &p->insn, true, p->cpl);
+	else if (h->vector >= 32 || h->vector == NMI_VECTOR)
+		e->interrupts++;
+	else
+		e->faults++;
+	if (h->ran_first)
+		retire(v, &h->first, outcome_taken(&h->first, h->first_rip,
+						   vcpu_regs(v)->rip), cur_cpl(v));
+}
+
+/* Account for the step of e->cur that ended where the vCPU is now. */
+static void resolve(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+	struct pending *p = &e->cur;
+	uint64_t next = vcpu_regs(v)->rip, lin = vcpu_linear_rip(v);
+	struct idt_hit hit;
+
+	e->steps++;
+	/* quirk 12: each userspace OUT retired without a step exit; the
+	 * step ended after the instruction that followed it */
+	while (e->out_exits && p->insn.cls == INSN_OUT) {
+		uint64_t ft = insn_fallthrough(&p->insn, p->rip);
+
+		e->out_exits--;
+		retire(v, &p->insn, false, p->cpl);
+		p->lin += ft - p->rip;
+		p->rip = ft;
+		if (decode_at(v, p->lin, cur_mode(v), &p->insn))
+			goto lost;
+	}
+	e->out_exits = 0;
+	if (!insn_step_retired(&p->insn, p->rip, next) &&
+	    p->insn.cls == INSN_REP_STRING)
+		return;		/* quirk 5: first of two steps; keep it */
+	if (expected_end(&p->insn, p->rip, next)) {
+		if (unconstrained(&p->insn) &&
+		    idt_find_entry(&e->idt, v->vm, vcpu_sregs(v), lin, false, &hit))
+			handler_entered(v, &hit);
+		else if (p->insn.flags & INSN_F_COND)
+			retire(v, &p->insn, outcome_taken(&p->insn, p->rip, next), p->cpl);
+		else
+			retire(v, &p->insn, true, p->cpl);
+		e->have = false;
+		return;
+	}
+	if (idt_find_entry(&e->idt, v->vm, vcpu_sregs(v), lin, true, &hit)) {
+		handler_entered(v, &hit);
+		e->have = false;
+		return;
+	}
+lost:
+	/* Not explained by any rule: count the instruction (it most likely
+	 * ran) and say so once; the statistic goes to the summary. */
+	e->unexplained++;
+	if (!e->warned) {
+		e->warned = true;
+		fprintf(stderr, "vpmu: exact engine: step of %s at %#llx ended at %#llx "
+			"(unexplained; counts may be off by one)\n",
+			insn_class_name(p->insn.cls), (unsigned long long)p->rip,
+			(unsigned long long)next);
+	}
+	retire(v, &p->insn, true, p->cpl);
+	e->have = false;
+}
+
+static double elapsed_s(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) + (b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void end_native(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+
+	if (!e->native)
+		return;
+	e->native = false;
+	v->stats.uncounted_s += elapsed_s(&e->native_start);
+}
+
+/* The vector a PMI arrives on, per the guest's LVTPC (for HLT wake-up). */
+static unsigned int pmi_vector(struct vcpu *v)
+{
+	struct kvm_lapic_state l;
+	uint32_t lvt;
+
+	if (ioctl(v->fd, KVM_GET_LAPIC, &l) < 0)
+		return NMI_VECTOR;
+	memcpy(&lvt, &l.regs[APIC_LVTPC], 4);
+	return (lvt & (7u << 8)) == LVT_MODE_NMI ? NMI_VECTOR : lvt & 0xff;
+}
+
+/*
+ * HLT: quirk 3 says a stepped HLT does not halt.  Count it, then let it
+ * run free: the vCPU halts in KVM until an interrupt.  Breakpoints on the
+ * PMI's handler and on the instruction after HLT bring the engine back.
+ */
+static void run_halt(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+	uint64_t bp[2];
+	unsigned int n = 0;
+
+	retire(v, &e->cur.insn, false, e->cur.cpl);
+	e->halts++;
+	bp[n] = idt_handler(&e->idt, v->vm, vcpu_sregs(v), pmi_vector(v));
+	if (bp[n])
+		n++;
+	bp[n++] = e->cur.lin + e->cur.insn.length;
+	guestdbg_set_engine_bps(v, bp, n);
+	e->halt_wait = true;
+	e->have = false;
+}
+
+/* Emulate RDPMCs at RIP (quirk 2); false if one must raise #GP. */
+static bool emulate_rdpmcs(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+
+	while (e->have && e->cur.insn.cls == INSN_RDPMC) {
+		struct pending p = e->cur;
+
+		if (rdpmc_emulate(v) != 1)
+			return false;
+		retire(v, &p.insn, false, p.cpl);
+		decode_current(v);
+	}
+	return true;
+}
+
+static bool step_wants(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+	uint64_t bp;
+
+	end_native(v);
+	if (e->halt_wait)
+		return false;
+	if (!counting(v)) {
+		e->have = false;
+		guestdbg_set_engine_bps(v, NULL, 0);
+		return false;
+	}
+	/* a debug exit consumed elsewhere (the RDPMC hook) ended a step */
+	if (e->have && !e->exit_seen && vcpu_regs(v)->rip != e->cur.rip)
+		resolve(v);
+	e->exit_seen = false;
+	if (!engine_can_step(cur_mode(v), cur_cpl(v))) {
+		e->native = true;	/* quirk 1: uncounted until the next exit */
+		clock_gettime(CLOCK_MONOTONIC, &e->native_start);
+		e->have = false;
+		return false;
+	}
+	if (!e->have && decode_current(v))
+		return true;	/* unreadable: step anyway, resync after */
+	emulate_rdpmcs(v);
+	if (e->have && e->cur.insn.cls == INSN_HLT) {
+		run_halt(v);
+		return false;
+	}
+	e->fence_bp = e->have && insn_step_is_swallowed(&e->cur.insn);
+	bp = e->cur.lin + e->cur.insn.length;
+	guestdbg_set_engine_bps(v, e->fence_bp ? &bp : NULL, e->fence_bp);
+	return true;
+}
+
+static int step_on_debug(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+
+	end_native(v);
+	e->exit_seen = true;
+	if (e->halt_wait) {	/* woken: resume stepping from here */
+		e->halt_wait = false;
+		guestdbg_set_engine_bps(v, NULL, 0);
+		return 0;
+	}
+	if (e->have && (vcpu_regs(v)->rip != e->cur.rip ||
+			e->cur.insn.cls == INSN_REP_STRING))
+		resolve(v);
+	return 0;
+}
+
+static void step_on_exit(struct vcpu *v, unsigned int reason)
+{
+	struct step_engine *e = E(v);
+
+	end_native(v);
+	e->exit_seen = true;
+	if (reason == KVM_EXIT_IO && v->run->io.direction == KVM_EXIT_IO_OUT &&
+	    e->have && e->cur.insn.cls == INSN_OUT && guestdbg_stepping(v))
+		e->out_exits++;
+}
+
+static int step_attach(struct vcpu *v)
+{
+	struct step_engine *e = calloc(1, sizeof(*e));
+	const char *cpi = getenv("VPMU_CPI");
+
+	if (!e || insn_decoder_init()) {
+		free(e);
+		fprintf(stderr, "vpmu: exact engine: cannot initialise\n");
+		return -1;
+	}
+	e->cpi = cpi ? (uint32_t)strtoul(cpi, NULL, 0) : ENGINE_CPI_DEFAULT;
+	if (!e->cpi)
+		e->cpi = ENGINE_CPI_DEFAULT;
+	v->engine_data = e;
+	return 0;
+}
+
+static void step_detach(struct vcpu *v)
+{
+	struct step_engine *e = E(v);
+
+	if (!e)
+		return;
+	end_native(v);
+	if (getenv("VPMU_ENGINE_STATS"))
+		fprintf(stderr, "vpmu: cpu%u exact engine: %llu steps, %llu retired, "
+			"%llu faults, %llu interrupts, %llu halts, %llu unexplained\n",
+			v->id, (unsigned long long)e->steps,
+			(unsigned long long)e->retired, (unsigned long long)e->faults,
+			(unsigned long long)e->interrupts, (unsigned long long)e->halts,
+			(unsigned long long)e->unexplained);
+	free(e);
+	v->engine_data = NULL;
+}
+
+const struct engine_ops engine_exact = {
+	.name = "exact",
+	.attach = step_attach,
+	.wants_step = step_wants,
+	.on_debug = step_on_debug,
+	.on_exit = step_on_exit,
+	.detach = step_detach,
+};
