@@ -33,3 +33,14 @@ $(ENGINE_TEST_BINS): $(BUILD)/tests/test_engine_%: tests/engine/test_%.c \
 	$(Q)$(CC) $(CFLAGS_COMMON) -Iengine -Itests/engine $< \
 		$(ENGINE_CORE_OBJS) $(LIB_A) $(ENGINE_LDLIBS) -lcmocka \
 		$(LDFLAGS_COMMON) -o $@
+
+# Micro-benchmark: ns per decode and per tick (bench/bench_decode.c).
+BENCH_DECODE := $(BUILD)/bench/bench_decode
+.PHONY: bench-decode
+bench-decode: $(BENCH_DECODE)
+	$(Q)$(BENCH_DECODE)
+
+$(BENCH_DECODE): bench/bench_decode.c $(ENGINE_HDRS) $(ENGINE_CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_COMMON) -Iengine $< $(ENGINE_CORE_OBJS) \
+		$(ENGINE_LDLIBS) $(LDFLAGS_COMMON) -o $@
