@@ -18,6 +18,8 @@ GUEST_LIB_SRCS := $(wildcard guest/lib/*.c guest/lib/*.S)
 GUEST_LIB_OBJS := $(patsubst guest/lib/%,$(BUILD)/guest/lib/%.o,$(GUEST_LIB_SRCS))
 GUEST_TESTS    := $(patsubst guest/tests/%.c,%,$(wildcard guest/tests/*.c))
 GUEST_ELFS     := $(GUEST_TESTS:%=$(BUILD)/guest/%.elf)
+# guest/tests/*.S: snippets (e.g. compat-mode code) linked into every test
+GUEST_TEST_ASM := $(patsubst guest/tests/%.S,$(BUILD)/guest/tests/%.S.o,$(wildcard guest/tests/*.S))
 GUEST_HDRS     := $(wildcard guest/lib/*.h guest/tests/*.h)
 
 guest: $(GUEST_ELFS) $(BUILD)/guest/boot32.flat
@@ -34,11 +36,15 @@ $(BUILD)/guest/tests/%.o: guest/tests/%.c $(GUEST_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -Iguest/tests -c $< -o $@
 
-$(BUILD)/guest/%.elf: $(BUILD)/guest/tests/%.o $(GUEST_LIB_OBJS) guest/lib/guest.ld
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $< $(GUEST_LIB_OBJS) -o $@
+$(BUILD)/guest/tests/%.S.o: guest/tests/%.S $(GUEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.elf: $(BUILD)/guest/tests/%.o $(GUEST_LIB_OBJS) $(GUEST_TEST_ASM) guest/lib/guest.ld
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $< $(GUEST_LIB_OBJS) $(GUEST_TEST_ASM) -o $@
 
 # ELF32/EM_386 wrapping the 64-bit image, as kvm-unit-tests' x86_64 .flat
 $(BUILD)/guest/boot32.flat: $(BUILD)/guest/boot.elf
 	$(Q)objcopy -O elf32-i386 $< $@
 
-.SECONDARY: $(GUEST_LIB_OBJS) $(GUEST_TESTS:%=$(BUILD)/guest/tests/%.o)
+.SECONDARY: $(GUEST_LIB_OBJS) $(GUEST_TEST_ASM) $(GUEST_TESTS:%=$(BUILD)/guest/tests/%.o)
