@@ -150,6 +150,9 @@ static void hlt_exit(struct vcpu *v)
 			(unsigned long long)vcpu_regs(v)->rip);
 }
 
+/* VPMU_TRACE_EXITS=1: one stderr line per exit (debugging aid) */
+static bool trace_exits;
+
 static void handle_exit(struct vcpu *v)
 {
 	unsigned int reason = v->run->exit_reason;
@@ -157,6 +160,10 @@ static void handle_exit(struct vcpu *v)
 	char what[64];
 
 	v->stats.exits++;
+	if (trace_exits)
+		fprintf(stderr, "vpmu: trace: vCPU %u exit %u at RIP 0x%llx%s\n", v->id, reason,
+			(unsigned long long)vcpu_regs(v)->rip,
+			reason == KVM_EXIT_DEBUG ? " (debug)" : "");
 	rdpmc_refresh(v);
 	switch (reason) {
 	case KVM_EXIT_IO:		io_exit(v); break;
@@ -222,6 +229,7 @@ void *vcpu_thread(void *arg)
 	const struct engine_ops *e = vm->cfg.engine;
 
 	self = v;
+	trace_exits = getenv("VPMU_TRACE_EXITS") != NULL;
 	if (e->attach && e->attach(v)) {
 		vm_stop(vm, EXIT_VMM, NULL);
 		return NULL;
