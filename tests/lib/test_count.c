@@ -240,6 +240,24 @@ static void test_edge_fresh_counter(void **state)
 	assert_int_equal(pmc(p, 1), 1);
 }
 
+/* Reprogramming a selector is fresh programming: previous = false again */
+static void test_edge_reprogram_starts_fresh(void **state)
+{
+	struct vpmu *p = gp0("skylake", SEL_CYC | SEL_ON | SEL_EDGE);
+	struct vpmu_tick t = mk_tick(4, 0);
+
+	(void)state;
+	count1(p, &t);
+	count1(p, &t);
+	assert_int_equal(pmc(p, 0), 1);
+	/* same condition (v >= 1), new selector value */
+	WR(p, MSR_EVTSEL(0), SEL_CYC | SEL_ON | SEL_EDGE | SEL_CMASK(1));
+	count1(p, &t);
+	assert_int_equal(pmc(p, 0), 2);
+	count1(p, &t);
+	assert_int_equal(pmc(p, 0), 2);
+}
+
 /* Several counters on the same multi-occurrence cycles */
 static void test_mixed_thresholds(void **state)
 {
@@ -993,6 +1011,7 @@ int main(void)
 		TEST(test_edge_inv),
 		TEST(test_per_cycle_event_modifiers),
 		TEST(test_edge_fresh_counter),
+		TEST(test_edge_reprogram_starts_fresh),
 		TEST(test_mixed_thresholds),
 		TEST(test_enable_bit),
 		TEST(test_global_ctrl_gates),
