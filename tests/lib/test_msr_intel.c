@@ -704,6 +704,14 @@ static void test_v1_model(void **state)
 	RD_GP(p, MSR_GSET);
 	RD_GP(p, MSR_GINUSE);
 	WR_GP(p, MSR_DEBUGCTL, DEBUGCTL_FRZ_PMON);
+	/* freeze_on_pmi means DEBUGCTL[12] only from v2: a v1 model that sets it
+	 * is either refused or still #GPs the bit */
+	m.freeze_on_pmi = true;
+	if (vpmu_model_validate(&m, NULL, 0) == 0) {
+		p = new_pmu_model(0, &m);
+		WR_GP(p, MSR_DEBUGCTL, DEBUGCTL_FRZ_PMON);
+		WR_GP(p, MSR_DEBUGCTL, DEBUGCTL_FRZ_LBR);
+	}
 	assert_int_equal(soft_failures(), 0);
 }
 
