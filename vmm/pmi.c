@@ -73,14 +73,27 @@ static int send_fixed(struct vcpu *v, const struct kvm_lapic_state *l,
 	return 1;
 }
 
+static int deliver(struct vcpu *v);
+
 int vcpu_deliver_pmi(struct vcpu *v)
+{
+	uint64_t t0;
+	int r;
+
+	if (!vpmu_take_pmi(v->pmu))
+		return 0;
+	t0 = now_ns();
+	r = deliver(v);
+	v->stats.pmi_ns += now_ns() - t0;
+	return r;
+}
+
+static int deliver(struct vcpu *v)
 {
 	struct kvm_lapic_state l;
 	uint32_t lvt;
 	static int warned_mode;
 
-	if (!vpmu_take_pmi(v->pmu))
-		return 0;
 	if (ioctl(v->fd, KVM_GET_LAPIC, &l) < 0) {
 		warnmsg("vCPU %u: KVM_GET_LAPIC: %s", v->id, strerror(errno));
 		return -1;

@@ -26,6 +26,11 @@
  * guest that changes its IDT and executes RDPMC with no exit in between
  * is not covered.
  *
+ * Cost (measured on the dev host): while the breakpoint is armed every
+ * exit costs ~5 us more (20000 filtered RDMSRs: 0.38 s unarmed, 0.48 s
+ * armed); syncing the segment registers through kvm_run costs nothing
+ * measurable.  An RDPMC answered through the hook takes ~20 us.
+ *
  * Frames (SDM Vol. 3A "Exception and Interrupt Handling in 64-bit Mode"
  * and "Stack Usage on Transfers to Interrupt and Exception-Handling
  * Routines"): 64-bit: error code, RIP, CS, RFLAGS, RSP, SS (always, also

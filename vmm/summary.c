@@ -270,11 +270,14 @@ static void json_vcpu(FILE *f, struct vm *vm, struct vcpu *v)
 	if (n > STAT_MAX)
 		n = STAT_MAX;
 	fprintf(f, "    {\"id\": %u, \"uncounted_time_s\": %.6f, \"msr_exits\": %llu, "
-		"\"pmis_delivered\": %llu, \"pmis_dropped\": %llu, \"rdpmc_emulated\": %llu,\n"
+		"\"pmis_delivered\": %llu, \"pmis_dropped\": %llu, \"pmi_delivery_us\": %.2f, "
+		"\"rdpmc_emulated\": %llu,\n"
 		"     \"counters\": [", v->id, v->stats.uncounted_s,
 		(unsigned long long)v->stats.msr_exits,
 		(unsigned long long)v->stats.pmis_delivered,
 		(unsigned long long)v->stats.pmis_dropped,
+		v->stats.pmis_delivered + v->stats.pmis_dropped ?
+		(double)v->stats.pmi_ns / 1e3 / (double)(v->stats.pmis_delivered + v->stats.pmis_dropped) : 0.0,
 		(unsigned long long)v->stats.rdpmc_emulated);
 	for (unsigned int j = 0; j < n; j++) {
 		char ev[96], mods[64];

@@ -23,6 +23,7 @@ struct vcpu_stats {
 	uint64_t debug_exits;
 	uint64_t pmis_delivered;
 	uint64_t pmis_dropped;		/* LVTPC masked (or an unusable mode) */
+	uint64_t pmi_ns;		/* host time spent delivering PMIs */
 	uint64_t rdpmc_emulated;
 	uint64_t rdpmc_gp;		/* RDPMCs the model answered with #GP */
 	uint64_t gp_passed;		/* other #GPs let through the hook */
