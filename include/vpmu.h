@@ -259,6 +259,25 @@ uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *tick,
  */
 uint64_t vpmu_headroom(const struct vpmu *p, const struct vpmu_tick *tick);
 
+/*
+ * A loop in closed form: one period is span[0].tick repeated span[0].times,
+ * then span[1].tick span[1].times, ...; vpmu_count_pattern() applies
+ * `periods` periods, exactly as the nested calls of vpmu_count() would
+ * (CMASK/INV/EDGE included), at the cost of two periods per counter.  All
+ * spans must be at the same CPL class (0 or > 0); otherwise the call falls
+ * back to the nested loop.  Keep periods within vpmu_headroom_pattern(),
+ * the number of whole periods after which no counter has wrapped.
+ */
+struct vpmu_span {
+	struct vpmu_tick tick;
+	uint64_t times;
+};
+
+uint64_t vpmu_count_pattern(struct vpmu *p, const struct vpmu_span *span,
+			    unsigned int nspan, uint64_t periods);
+uint64_t vpmu_headroom_pattern(const struct vpmu *p,
+			       const struct vpmu_span *span, unsigned int nspan);
+
 /* Latched PMI requests (GLOBAL_STATUS layout) since the last call; clears. */
 uint64_t vpmu_take_pmi(struct vpmu *p);
 /* Intel sets LVTPC.mask when it delivers a PMI; AMD does not (§11). */

@@ -74,10 +74,11 @@ static inline uint64_t one_tick(const struct vpmu_counter *c,
 	return (ci && !prev) + (cl && !ci);
 }
 
-/* First-tick and steady-state increments of `repeat` identical ticks. */
-static inline void tick_incs(const struct vpmu_counter *c,
-			     const struct vpmu_tick *t, uint64_t *first,
-			     uint64_t *steady)
+/* First-tick and steady-state increments of repeated identical ticks,
+ * given the edge state before the first. */
+static inline void tick_incs_from(const struct vpmu_counter *c,
+				  const struct vpmu_tick *t, unsigned int prev,
+				  uint64_t *first, uint64_t *steady)
 {
 	if (c->flags & CF_PLAIN) {
 		uint64_t idle = t->cycles ? t->cycles - 1 : 0;
@@ -85,9 +86,16 @@ static inline void tick_incs(const struct vpmu_counter *c,
 		*first = *steady = idle * idle_v(c) + last_v(c, t);
 		return;
 	}
-	*first = one_tick(c, t, c->prev);
+	*first = one_tick(c, t, prev);
 	*steady = (c->flags & CF_EDGE) ?
 		  one_tick(c, t, cond(c, last_v(c, t))) : *first;
+}
+
+static inline void tick_incs(const struct vpmu_counter *c,
+			     const struct vpmu_tick *t, uint64_t *first,
+			     uint64_t *steady)
+{
+	tick_incs_from(c, t, c->prev, first, steady);
 }
 
 static uint64_t add_to_counter(struct vpmu *p, struct vpmu_counter *c,
@@ -110,6 +118,27 @@ static uint64_t add_to_counter(struct vpmu *p, struct vpmu_counter *c,
 	return (c->flags & CF_INT) ? c->status_bit : 0;
 }
 
+/* At a CPL it does not count, an EDGE counter's condition is false. */
+static void edge_other_cpl(struct vpmu *p, unsigned int k)
+{
+	for (unsigned int j = 0; p->nedge && j < p->nactive[!k]; j++) {
+		struct vpmu_counter *c = &p->ctr[p->active[!k][j]];
+
+		if (!(c->cpl_mask & (1u << k)))
+			c->prev = 0;
+	}
+}
+
+static uint64_t raise_pmis(struct vpmu *p, uint64_t pmi)
+{
+	if (pmi) {
+		p->pmi_latched |= pmi;
+		p->ops->pmi_raised(p);
+		vpmu_refresh(p);
+	}
+	return pmi;
+}
+
 uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *t, uint64_t repeat)
 {
 	unsigned int k = CPL_CLASS(t->cpl);
@@ -117,13 +146,7 @@ uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *t, uint64_t repeat)
 
 	if (!repeat)
 		return 0;
-	if (p->nedge)	/* at a CPL it does not count, the condition is false */
-		for (unsigned int j = 0; j < p->nactive[!k]; j++) {
-			struct vpmu_counter *c = &p->ctr[p->active[!k][j]];
-
-			if (!(c->cpl_mask & (1u << k)))
-				c->prev = 0;
-		}
+	edge_other_cpl(p, k);
 	for (unsigned int j = 0; j < p->nactive[k]; j++) {
 		struct vpmu_counter *c = &p->ctr[p->active[k][j]];
 		uint64_t first, steady;
@@ -146,12 +169,103 @@ uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *t, uint64_t repeat)
 		if (inc)
 			pmi |= add_to_counter(p, c, inc);
 	}
-	if (pmi) {
-		p->pmi_latched |= pmi;
-		p->ops->pmi_raised(p);
-		vpmu_refresh(p);
+	return raise_pmis(p, pmi);
+}
+
+/* One period of a pattern from edge state *prev; leaves the state after. */
+static uint64_t period_inc(const struct vpmu_counter *c,
+			   const struct vpmu_span *span, unsigned int n,
+			   unsigned int *prev)
+{
+	uint64_t sum = 0, first, steady;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!span[i].times)
+			continue;
+		tick_incs_from(c, &span[i].tick, *prev, &first, &steady);
+		sum += first + steady * (span[i].times - 1);
+		*prev = cond(c, last_v(c, &span[i].tick));
 	}
-	return pmi;
+	return sum;
+}
+
+/* Increments of the first period and of every later one. */
+static void pattern_incs(const struct vpmu_counter *c,
+			 const struct vpmu_span *span, unsigned int n,
+			 uint64_t *first, uint64_t *steady, unsigned int *end)
+{
+	unsigned int prev = c->prev;
+
+	*first = period_inc(c, span, n, &prev);
+	*end = prev;
+	*steady = (c->flags & CF_EDGE) ? period_inc(c, span, n, &prev) : *first;
+}
+
+static bool one_cpl_class(const struct vpmu_span *span, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++)
+		if (CPL_CLASS(span[i].tick.cpl) != CPL_CLASS(span[0].tick.cpl))
+			return false;
+	return n > 0;
+}
+
+uint64_t vpmu_count_pattern(struct vpmu *p, const struct vpmu_span *span,
+			    unsigned int n, uint64_t periods)
+{
+	uint64_t pmi = 0;
+	unsigned int k;
+
+	if (!periods || !n)
+		return 0;
+	if (!one_cpl_class(span, n)) {
+		for (uint64_t r = 0; r < periods; r++)
+			for (unsigned int i = 0; i < n; i++)
+				if (span[i].times)
+					pmi |= vpmu_count(p, &span[i].tick, span[i].times);
+		return pmi;
+	}
+	k = CPL_CLASS(span[0].tick.cpl);
+	edge_other_cpl(p, k);
+	for (unsigned int j = 0; j < p->nactive[k]; j++) {
+		struct vpmu_counter *c = &p->ctr[p->active[k][j]];
+		uint64_t first, steady;
+		unsigned int end;
+		unsigned __int128 inc;
+
+		pattern_incs(c, span, n, &first, &steady, &end);
+		inc = first + (unsigned __int128)steady * (periods - 1);
+		if (c->flags & CF_EDGE)
+			c->prev = (uint8_t)end;
+		if (inc)
+			pmi |= add_to_counter(p, c, inc);
+	}
+	return raise_pmis(p, pmi);
+}
+
+uint64_t vpmu_headroom_pattern(const struct vpmu *p,
+			       const struct vpmu_span *span, unsigned int n)
+{
+	uint64_t best = UINT64_MAX;
+	unsigned int k;
+
+	if (!one_cpl_class(span, n))
+		return 0;
+	k = CPL_CLASS(span[0].tick.cpl);
+	for (unsigned int j = 0; j < p->nactive[k]; j++) {
+		const struct vpmu_counter *c = &p->ctr[p->active[k][j]];
+		uint64_t first, steady, room = c->mask - c->value, r;
+		unsigned int end;
+
+		pattern_incs(c, span, n, &first, &steady, &end);
+		if (first > room)
+			return 0;
+		if (!steady)
+			continue;
+		r = 1 + (room - first) / steady;
+		if (r < best)
+			best = r;
+	}
+	return best;
 }
 
 uint64_t vpmu_headroom(const struct vpmu *p, const struct vpmu_tick *t)

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpmu_count_pattern() is the closed form of nested vpmu_count() calls:
+ * check that, for random loop shapes and random selectors (CMASK, INV and
+ * EDGE included), both give the same counters, status and PMI requests,
+ * and that vpmu_headroom_pattern() is exact.
+ */
+#include "helpers.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* Random selectors on icelake's 8 GP counters + 4 fixed. */
+static void program(struct vpmu *p)
+{
+	static const uint16_t ev[] = { 0x00c0, 0x00c4, 0x003c, 0x20c4, 0x01c4, 0x10c4 };
+
+	for (unsigned int i = 0; i < 8; i++) {
+		uint64_t sel = ev[rnd(6)] | SEL_EN | SEL_OS | (rnd(2) ? SEL_USR : 0);
+
+		if (rnd(2))
+			sel |= (uint64_t)rnd(3) << 24;		/* CMASK 0..2 */
+		if (rnd(3) == 0)
+			sel |= SEL_INV;
+		if (rnd(3) == 0)
+			sel |= SEL_EDGE;
+		if (rnd(2))
+			sel |= SEL_INT;
+		wr_(p, MSR_EVTSEL(i), sel, __FILE__, __LINE__);
+		/* start close to the wrap now and then */
+		wr_(p, MSR_A_PMC(i), rnd(2) ? (1ull << 48) - 1 - rnd(200) : rnd(1000),
+		    __FILE__, __LINE__);
+	}
+	wr_(p, MSR_FIXED_CTRL, 0xbbbb, __FILE__, __LINE__);
+	wr_(p, MSR_GCTRL, 0xf000000ffull, __FILE__, __LINE__);
+}
+
+static void random_pattern(struct vpmu_span *s, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].tick.cycles = 1 + rnd(3);
+		s[i].tick.n[VPMU_EV_INSTRUCTIONS] = (uint8_t)rnd(3);
+		s[i].tick.n[VPMU_EV_BRANCHES] = (uint8_t)rnd(2);
+		s[i].tick.n[VPMU_EV_BR_TAKEN] = s[i].tick.n[VPMU_EV_BRANCHES] & rnd(2);
+		s[i].tick.n[VPMU_EV_BR_COND] = (uint8_t)rnd(2);
+		s[i].times = rnd(4);
+	}
+}
+
+static void snapshot_regs(struct vpmu *p, uint64_t *out)
+{
+	for (unsigned int i = 0; i < 8; i++)
+		out[i] = rd_(p, MSR_A_PMC(i), __FILE__, __LINE__);
+	for (unsigned int i = 0; i < 4; i++)
+		out[8 + i] = rd_(p, MSR_FIXED_CTR(i), __FILE__, __LINE__);
+	out[12] = rd_(p, MSR_GSTATUS, __FILE__, __LINE__);
+}
+
+static void test_pattern_equals_nested(void **state)
+{
+	(void)state;
+	for (unsigned int iter = 0; iter < 3000; iter++) {
+		struct vpmu *a = new_pmu_slot(0, "icelake");
+		struct vpmu *b;
+		struct vpmu_span s[4];
+		unsigned int n = 1 + rnd(4);
+		uint64_t periods = 1 + rnd(20), pa = 0, pb, ra[13], rb[13];
+
+		program(a);
+		b = new_pmu_slot(1, "icelake");
+		memcpy(b, a, vpmu_state_size());
+		random_pattern(s, n);
+		for (uint64_t r = 0; r < periods; r++)
+			for (unsigned int i = 0; i < n; i++)
+				if (s[i].times)
+					pa |= vpmu_count(a, &s[i].tick, s[i].times);
+		pb = vpmu_count_pattern(b, s, n, periods);
+		/* the second pattern call continues from the edge state */
+		pa |= vpmu_count(a, &s[0].tick, 1);
+		pb |= vpmu_count(b, &s[0].tick, 1);
+		snapshot_regs(a, ra);
+		snapshot_regs(b, rb);
+		assert_memory_equal(ra, rb, sizeof(ra));
+		assert_int_equal(pa | vpmu_take_pmi(a), pb | vpmu_take_pmi(b));
+	}
+}
+
+static void test_headroom_pattern_exact(void **state)
+{
+	(void)state;
+	for (unsigned int iter = 0; iter < 2000; iter++) {
+		struct vpmu *a = new_pmu_slot(0, "icelake");
+		struct vpmu *b;
+		struct vpmu_span s[3];
+		unsigned int n = 1 + rnd(3);
+		uint64_t h, st;
+
+		program(a);
+		random_pattern(s, n);
+		h = vpmu_headroom_pattern(a, s, n);
+		if (h == UINT64_MAX || h > 100000)
+			continue;
+		b = new_pmu_slot(1, "icelake");
+		memcpy(b, a, vpmu_state_size());
+		wr_(a, MSR_GOVF, rd_(a, MSR_GSTATUS, __FILE__, __LINE__), __FILE__, __LINE__);
+		if (h)
+			vpmu_count_pattern(a, s, n, h);
+		st = rd_(a, MSR_GSTATUS, __FILE__, __LINE__);
+		assert_int_equal(st & 0xf000000ffull, 0);	/* nothing wrapped */
+		wr_(b, MSR_GOVF, rd_(b, MSR_GSTATUS, __FILE__, __LINE__), __FILE__, __LINE__);
+		vpmu_count_pattern(b, s, n, h + 1);
+		assert_true(rd_(b, MSR_GSTATUS, __FILE__, __LINE__) & 0xf000000ffull);
+	}
+}
+
+/* The counted loop of kvm-unit-tests: 1 LOOP, then 9 body instructions. */
+static void test_kut_loop_shape(void **state)
+{
+	struct vpmu *p = new_pmu("skylake");
+	struct vpmu_span s[2];
+
+	(void)state;
+	memset(s, 0, sizeof(s));
+	s[0].tick.cycles = 1;
+	s[0].tick.n[VPMU_EV_INSTRUCTIONS] = 1;
+	s[0].tick.n[VPMU_EV_BRANCHES] = 1;
+	s[0].times = 1;
+	s[1].tick.cycles = 1;
+	s[1].tick.n[VPMU_EV_INSTRUCTIONS] = 1;
+	s[1].times = 9;
+	wr_(p, MSR_EVTSEL(0), 0xc0 | SEL_EN | SEL_OS, __FILE__, __LINE__);
+	wr_(p, MSR_EVTSEL(1), 0xc4 | SEL_EN | SEL_OS, __FILE__, __LINE__);
+	wr_(p, MSR_EVTSEL(2), 0xc4 | SEL_EN | SEL_OS | SEL_EDGE | (1ull << 24), __FILE__, __LINE__);
+	wr_(p, MSR_EVTSEL(3), 0xc0 | SEL_EN | SEL_OS | (2ull << 24), __FILE__, __LINE__);
+	vpmu_count_pattern(p, s, 2, 1000000);
+	assert_int_equal(rd_(p, MSR_PMC(0), __FILE__, __LINE__), 10000000);
+	assert_int_equal(rd_(p, MSR_PMC(1), __FILE__, __LINE__), 1000000);
+	assert_int_equal(rd_(p, MSR_PMC(2), __FILE__, __LINE__), 1000000);	/* one edge per LOOP */
+	assert_int_equal(rd_(p, MSR_PMC(3), __FILE__, __LINE__), 0);		/* CMASK 2: never 2 per cycle */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pattern_equals_nested),
+		cmocka_unit_test(test_headroom_pattern_exact),
+		cmocka_unit_test(test_kut_loop_shape),
+	};
+
+	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
+}
