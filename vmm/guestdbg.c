@@ -42,6 +42,8 @@ static uint32_t want(const struct vcpu *v, uint64_t dr[4], uint64_t *dr7)
 		control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
 	if (d->engine_step || d->step_over)
 		control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+	if (d->engine_blockirq)
+		control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_BLOCKIRQ;
 	if (*dr7)
 		*dr7 |= DR7_FIXED1;
 	return control;

@@ -26,6 +26,7 @@ struct guestdbg {
 	bool step_over;		/* next run: BP off, one single-step */
 	/* engine */
 	bool engine_step;
+	bool engine_blockirq;	/* hold interrupts (KVM_GUESTDBG_BLOCKIRQ) */
 	unsigned int engine_nbp;
 	uint64_t engine_bp[GUESTDBG_ENGINE_BPS];
 	/* last state handed to KVM */
