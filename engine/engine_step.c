@@ -38,6 +38,7 @@
 #include "idt.h"
 #include "quirks.h"
 #include "retire.h"
+#include "step.h"
 #include "../vmm/engine_ops.h"
 #include "../vmm/guestdbg.h"
 #include "../vmm/guestmem.h"
@@ -53,35 +54,7 @@
 #define LVT_MASKED	(1u << 16)
 #define LVT_MODE_NMI	(4u << 8)
 
-struct pending {
-	struct insn insn;
-	uint64_t rip;		/* RIP as KVM reports it */
-	uint64_t lin;		/* linear address */
-	uint8_t cpl;
-};
-
-struct step_engine {
-	bool have;		/* `cur` is decoded and about to run / running */
-	struct pending cur;
-	unsigned int out_exits;	/* userspace OUT exits during this step */
-	bool fence_bp;		/* a breakpoint ends the fence's step */
-	bool halt_wait;		/* HLT running free, breakpoints armed */
-	bool native;		/* running native 64-bit CPL3 code */
-	bool exit_seen;		/* on_debug/on_exit ran since the last run */
-	struct timespec native_start;
-	uint32_t cpi;
-	struct idt_cache idt;
-	bool warned;
-	/* statistics */
-	uint64_t steps, retired, faults, interrupts, unexplained, halts;
-};
-
-static struct step_engine *E(struct vcpu *v)
-{
-	return v->engine_data;
-}
-
-static uint8_t cur_cpl(struct vcpu *v)
+uint8_t cur_cpl(struct vcpu *v)
 {
 	const struct kvm_sregs *s = vcpu_sregs(v);
 
@@ -92,7 +65,7 @@ static uint8_t cur_cpl(struct vcpu *v)
 	return s->cs.selector & 3;
 }
 
-static enum cpu_mode cur_mode(struct vcpu *v)
+enum cpu_mode cur_mode(struct vcpu *v)
 {
 	const struct kvm_sregs *s = vcpu_sregs(v);
 
@@ -107,7 +80,7 @@ static bool counting(struct vcpu *v)
 }
 
 /* Decode the instruction at linear address `lin`; 0 or -1. */
-static int decode_at(struct vcpu *v, uint64_t lin, enum cpu_mode mode,
+int decode_at(struct vcpu *v, uint64_t lin, enum cpu_mode mode,
 		     struct insn *out)
 {
 	uint8_t bytes[15];
@@ -134,7 +107,7 @@ static int decode_current(struct vcpu *v)
 }
 
 /* Report one retired instruction; deliver its PMI before the next one. */
-static void retire(struct vcpu *v, const struct insn *i, bool taken, uint8_t cpl)
+void retire(struct vcpu *v, const struct insn *i, bool taken, uint8_t cpl)
 {
 	struct step_engine *e = E(v);
 	struct vpmu_tick t;
@@ -186,7 +159,7 @@ static bool unconstrained(const struct insn *i)
  * Then the handler's first instruction ran, unless the step stopped at
  * the entry.
  */
-static void handler_entered(struct vcpu *v, const struct idt_hit *h)
+void handler_entered(struct vcpu *v, const struct idt_hit *h)
 {
 	struct step_engine *e = E(v);
 	const struct pending *p = &e->cur;
@@ -332,6 +305,12 @@ static bool step_wants(struct vcpu *v)
 	uint64_t bp;
 
 	end_native(v);
+	if (e->loop.active) {
+		/* a debug exit we did not see (the RDPMC hook's) ended the run */
+		if (v->stats.debug_exits == e->loop.dbg_mark)
+			return false;
+		fastloop_lost(v);
+	}
 	if (e->halt_wait)
 		return false;
 	if (!counting(v)) {
@@ -356,6 +335,8 @@ static bool step_wants(struct vcpu *v)
 		run_halt(v);
 		return false;
 	}
+	if (e->have && !e->no_fastloop && fastloop_start(v))
+		return false;
 	e->fence_bp = e->have && insn_step_is_swallowed(&e->cur.insn);
 	bp = e->cur.lin + e->cur.insn.length;
 	guestdbg_set_engine_bps(v, e->fence_bp ? &bp : NULL, e->fence_bp);
@@ -368,6 +349,8 @@ static int step_on_debug(struct vcpu *v)
 
 	end_native(v);
 	e->exit_seen = true;
+	if (fastloop_on_debug(v))
+		return 0;
 	if (e->halt_wait) {	/* woken: resume stepping from here */
 		e->halt_wait = false;
 		guestdbg_set_engine_bps(v, NULL, 0);
@@ -401,6 +384,7 @@ static int step_attach(struct vcpu *v)
 		return -1;
 	}
 	e->cpi = cpi ? (uint32_t)strtoul(cpi, NULL, 0) : ENGINE_CPI_DEFAULT;
+	e->no_fastloop = getenv("VPMU_NO_FASTLOOP") != NULL;
 	if (!e->cpi)
 		e->cpi = ENGINE_CPI_DEFAULT;
 	v->engine_data = e;
@@ -416,11 +400,15 @@ static void step_detach(struct vcpu *v)
 	end_native(v);
 	if (getenv("VPMU_ENGINE_STATS"))
 		fprintf(stderr, "vpmu: cpu%u exact engine: %llu steps, %llu retired, "
-			"%llu faults, %llu interrupts, %llu halts, %llu unexplained\n",
+			"%llu faults, %llu interrupts, %llu halts, %llu unexplained; "
+			"%llu loops run free (%llu cut short, %llu iterations)\n",
 			v->id, (unsigned long long)e->steps,
 			(unsigned long long)e->retired, (unsigned long long)e->faults,
 			(unsigned long long)e->interrupts, (unsigned long long)e->halts,
-			(unsigned long long)e->unexplained);
+			(unsigned long long)e->unexplained,
+			(unsigned long long)e->loop.runs,
+			(unsigned long long)e->loop.cut_short,
+			(unsigned long long)e->loop.iterations);
 	free(e);
 	v->engine_data = NULL;
 }

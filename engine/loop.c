@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Which counted loops may run free: decode the body in full (operands
+ * included) with Zydis and check every instruction.
+ */
+#include "loop.h"
+
+#include <Zydis/Zydis.h>
+#include <pthread.h>
+
+static ZydisDecoder full[CPU_MODE_NR];
+static pthread_once_t full_once = PTHREAD_ONCE_INIT;
+
+static void full_init(void)
+{
+	static const struct { ZydisMachineMode m; ZydisStackWidth w; } mode[CPU_MODE_NR] = {
+		[CPU_MODE_REAL16] = { ZYDIS_MACHINE_MODE_REAL_16, ZYDIS_STACK_WIDTH_16 },
+		[CPU_MODE_PROT16] = { ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_STACK_WIDTH_16 },
+		[CPU_MODE_PROT32] = { ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32 },
+		[CPU_MODE_LONG64] = { ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64 },
+	};
+
+	for (int i = 0; i < CPU_MODE_NR; i++)
+		ZydisDecoderInit(&full[i], mode[i].m, mode[i].w);
+}
+
+static bool is_rcx(ZydisRegister r)
+{
+	return r == ZYDIS_REGISTER_RCX || r == ZYDIS_REGISTER_ECX ||
+	       r == ZYDIS_REGISTER_CX || r == ZYDIS_REGISTER_CL ||
+	       r == ZYDIS_REGISTER_CH;
+}
+
+/* Does the instruction touch RCX in any way (read, write, address)? */
+static bool uses_rcx(const ZydisDecodedInstruction *in,
+		     const ZydisDecodedOperand *op)
+{
+	for (unsigned int i = 0; i < in->operand_count; i++) {
+		const ZydisDecodedOperand *o = &op[i];
+
+		if (o->type == ZYDIS_OPERAND_TYPE_REGISTER && is_rcx(o->reg.value))
+			return true;
+		if (o->type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    (is_rcx(o->mem.base) || is_rcx(o->mem.index)))
+			return true;
+	}
+	return false;
+}
+
+/* Classes whose retirement is a plain tick and that cannot exit or
+ * branch: safe to run free inside a counted loop. */
+static bool plain_class(const struct insn *i)
+{
+	return i->cls == INSN_PLAIN || i->cls == INSN_PAUSE || i->cls == INSN_FENCE;
+}
+
+bool loop_qualifies(const struct insn *l, uint64_t rip, const uint8_t *code,
+		    size_t len, struct loop_shape *shape)
+{
+	uint64_t head = insn_target(l, rip), at = head;
+	size_t off = 0;
+
+	if (l->cls != INSN_LOOP || l->cc != INSN_LOOP_ALWAYS || head > rip ||
+	    rip - head + l->length != len || l->addr_bits != l->ip_bits)
+		return false;
+	pthread_once(&full_once, full_init);
+	shape->head = head;
+	shape->body = 0;
+	while (at < rip) {
+		ZydisDecodedInstruction zi;
+		ZydisDecodedOperand op[ZYDIS_MAX_OPERAND_COUNT];
+		struct insn i;
+
+		if (shape->body == LOOP_MAX_BODY ||
+		    insn_decode(&i, code + off, len - off, l->mode) != INSN_OK ||
+		    !plain_class(&i) ||
+		    ZYAN_FAILED(ZydisDecoderDecodeFull(&full[l->mode], code + off,
+						       len - off, &zi, op)) ||
+		    uses_rcx(&zi, op))
+			return false;
+		shape->body_rip[shape->body++] = at;
+		at += i.length;
+		off += i.length;
+	}
+	return at == rip;
+}
