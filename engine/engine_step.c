@@ -356,8 +356,12 @@ static int step_on_debug(struct vcpu *v)
 		guestdbg_set_engine_bps(v, NULL, 0);
 		return 0;
 	}
+	/* a step that ends where it began retired a self-loop (`jmp .`,
+	 * `loop .`): DR6.BS says a step completed; a breakpoint exit without
+	 * it ran nothing */
 	if (e->have && (vcpu_regs(v)->rip != e->cur.rip ||
-			e->cur.insn.cls == INSN_REP_STRING))
+			e->cur.insn.cls == INSN_REP_STRING ||
+			(v->run->debug.arch.dr6 & DR6_BS)))
 		resolve(v);
 	return 0;
 }
