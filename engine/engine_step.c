@@ -95,6 +95,30 @@ int decode_at(struct vcpu *v, uint64_t lin, enum cpu_mode mode,
 	return insn_decode(out, bytes, n, mode) == INSN_OK ? 0 : -1;
 }
 
+/*
+ * Where an IRET will return: RIP and CS from its frame at SS:RSP (operand
+ * size 16/32/64), the mode and linear address from CS's descriptor.
+ */
+static void read_iret_frame(struct vcpu *v, struct pending *p)
+{
+	const struct kvm_sregs *s = vcpu_sregs(v);
+	unsigned int w = p->insn.op_bits / 8;
+	uint64_t rip = 0, cs = 0, sp = vcpu_regs(v)->rsp;
+	struct seg_desc d;
+
+	p->ret_known = false;
+	if (!(s->efer & EFER_LMA))
+		sp = s->ss.base + (s->ss.db ? (uint32_t)sp : (uint16_t)sp);
+	if (!(s->cr0 & 1) || guest_read_linear(v->vm, s, sp, &rip, w) ||
+	    guest_read_linear(v->vm, s, sp + w, &cs, 2) ||
+	    guest_read_gdt_desc(v->vm, s, (uint16_t)cs, &d))
+		return;
+	p->ret_mode = cpu_mode_of(true, false, s->efer & EFER_LMA, d.l, d.db);
+	p->ret_rip = rip;
+	p->ret_lin = (p->ret_mode == CPU_MODE_LONG64 ? 0 : d.base) + rip;
+	p->ret_known = true;
+}
+
 static int decode_current(struct vcpu *v)
 {
 	struct step_engine *e = E(v);
@@ -103,8 +127,11 @@ static int decode_current(struct vcpu *v)
 	e->cur.lin = vcpu_linear_rip(v);
 	e->cur.cpl = cur_cpl(v);
 	e->have = !decode_at(v, e->cur.lin, cur_mode(v), &e->cur.insn);
+	if (e->have && e->cur.insn.cls == INSN_IRET)
+		read_iret_frame(v, &e->cur);
 	return e->have ? 0 : -1;
 }
+
 
 /* Report one retired instruction; deliver its PMI before the next one. */
 void retire(struct vcpu *v, const struct insn *i, bool taken, uint8_t cpl)
@@ -146,6 +173,26 @@ static bool expected_end(const struct insn *i, uint64_t rip, uint64_t next)
 	default:
 		return next == insn_fallthrough(i, rip);
 	}
+}
+
+/*
+ * A stepped IRET loads RFLAGS from its frame, and the step runs on
+ * through the first instruction at the return address (a case of quirk
+ * 4, seen returning to compat-mode CPL3).  If the step ended one
+ * instruction past the return address, both retired.
+ */
+static bool iret_ran_on(struct vcpu *v, uint64_t next, uint64_t lin)
+{
+	struct pending *p = &E(v)->cur;
+	struct insn second;
+
+	if (p->insn.cls != INSN_IRET || !p->ret_known || lin == p->ret_lin ||
+	    decode_at(v, p->ret_lin, p->ret_mode, &second) ||
+	    !expected_end(&second, p->ret_rip, next))
+		return false;
+	retire(v, &p->insn, true, p->cpl);
+	retire(v, &second, outcome_taken(&second, p->ret_rip, next), cur_cpl(v));
+	return true;
 }
 
 static bool unconstrained(const struct insn *i)
@@ -200,6 +247,10 @@ static void resolve(struct vcpu *v)
 	if (!insn_step_retired(&p->insn, p->rip, next) &&
 	    p->insn.cls == INSN_REP_STRING)
 		return;		/* quirk 5: first of two steps; keep it */
+	if (iret_ran_on(v, next, lin)) {
+		e->have = false;
+		return;
+	}
 	if (expected_end(&p->insn, p->rip, next)) {
 		if (unconstrained(&p->insn) &&
 		    idt_find_entry(&e->idt, v->vm, vcpu_sregs(v), lin, false, &hit))

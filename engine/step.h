@@ -36,6 +36,10 @@ struct pending {
 	uint64_t rip;		/* RIP as KVM reports it */
 	uint64_t lin;		/* linear address */
 	uint8_t cpl;
+	/* IRET: where it returns (read from its frame before the step) */
+	bool ret_known;
+	uint64_t ret_rip, ret_lin;
+	enum cpu_mode ret_mode;
 };
 
 struct step_engine {
