@@ -20,6 +20,7 @@ RUNS=(
 	"rdpmc.elf|lean skylake icelake core2 zen4 zen2 k10|"
 	"user.elf|skylake zen4|"
 	"pmi.elf|lean skylake icelake zen4|"
+	"count.elf|lean skylake icelake core2 zen4 zen2 k10|"
 	"quirk7.elf|skylake zen4|expect=vpmu"
 )
 
