@@ -139,6 +139,18 @@ static void parse_args(struct vm_config *c, int argc, char **argv)
 	c->cmdline = build_cmdline(argv + rest - 1, argc - rest + 1);
 }
 
+/* The model as the guest will see it: the engine's missing events hidden. */
+static const struct vpmu_model *engine_adjusted_model(const struct vpmu_model *m,
+						      const struct engine_ops *e)
+{
+	static struct vpmu_model adjusted;
+
+	adjusted = *m;
+	if (adjusted.vendor == VPMU_VENDOR_INTEL && adjusted.version)
+		adjusted.events_unavailable |= e->hidden_arch_events;
+	return &adjusted;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct vm vm;
@@ -151,6 +163,7 @@ int cmd_run(int argc, char **argv)
 	parse_args(c, argc, argv);
 	if (!c->model)
 		c->model = cmd_find_model(DEFAULT_MODEL);
+	c->model = engine_adjusted_model(c->model, c->engine);
 	/* bad input first, KVM second: `vpmu run bad.elf` says what is bad */
 	multiboot_check_file(c->image, c->mem_bytes);
 	vm_create(&vm);

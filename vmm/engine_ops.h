@@ -21,11 +21,21 @@
 #define VMM_ENGINE_OPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct vcpu;
 
 struct engine_ops {
 	const char *name;
+	/*
+	 * CPUID.0AH.EBX bits (architectural events, PMU-FACTS §1.3) of events
+	 * this engine cannot produce honestly: the VMM marks them unavailable
+	 * on Intel models, so a guest does not rely on a count that is not
+	 * there (issue 4: "marked unavailable rather than counting fake
+	 * numbers").
+	 */
+	uint32_t hidden_arch_events;
 	/* once per vCPU, before its first KVM_RUN; 0 or -1 (message printed) */
 	int  (*attach)(struct vcpu *v);
 	/* before each KVM_RUN: single-step the next instruction? */
