@@ -21,6 +21,12 @@ LDFLAGS_COMMON = $(EXTRA_LDFLAGS)
 .PHONY: all deps check check-build test demo bench clean lib guest vmm tests
 all: lib vmm guest tests
 
+# The main job: a demo guest measured by vpmu (guest/tests/demo.c).
+DEMO_MODEL ?= skylake
+demo: deps
+	$(Q)$(MAKE) --no-print-directory vmm guest
+	$(BUILD)/vpmu run --model $(DEMO_MODEL) $(BUILD)/guest/demo.elf
+
 deps:
 	$(Q)scripts/deps.sh
 

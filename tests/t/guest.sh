@@ -22,6 +22,7 @@ RUNS=(
 	"user.elf|skylake zen4|"
 	"pmi.elf|lean skylake icelake zen4|"
 	"count.elf|lean skylake icelake core2 zen4 zen2 k10|"
+	"demo.elf|skylake lean zen4|"
 	"quirk7.elf|skylake zen4|expect=vpmu"
 )
 
