@@ -18,7 +18,7 @@ OPT     ?= -O2 -g
 CFLAGS_COMMON = $(CSTD) $(WARN) $(OPT) -Iinclude $(EXTRA_CFLAGS)
 LDFLAGS_COMMON = $(EXTRA_LDFLAGS)
 
-.PHONY: all deps check check-build test demo bench clean lib guest vmm tests
+.PHONY: all deps check check-build test demo bench clean lib guest vmm tests kut
 all: lib vmm guest tests
 
 # The main job: a demo guest measured by vpmu (guest/tests/demo.c).
@@ -47,6 +47,12 @@ check: deps
 
 test:
 	$(Q)tests/run.sh $(BUILD)
+
+# The upstream kvm-unit-tests PMU tests (long: minutes per model).
+# VPMU_KUT_DIR=/path/to/built/kvm-unit-tests make kut
+kut: deps
+	$(Q)$(MAKE) --no-print-directory vmm
+	$(Q)tests/run.sh $(BUILD) kut.sh
 
 clean:
 	rm -rf $(BUILD)
