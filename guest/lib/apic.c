@@ -27,6 +27,13 @@ unsigned int apic_id(void)
 }
 
 void apic_setup(void);
+void apic_setup_ap(void);
+
+void apic_setup_ap(void)
+{
+	apic_setup();
+}
+
 void apic_setup(void)
 {
 	wrmsr(MSR_APIC_BASE, (rdmsr(MSR_APIC_BASE) & ~0xfffull) | APIC_BASE_EN);

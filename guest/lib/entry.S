@@ -103,3 +103,74 @@ pd:
 	.space 16384
 	.globl boot_stack_top
 boot_stack_top:
+
+/*
+ * AP start-up (SDM Vol. 3A "MP Initialization"): smp_start_aps() copies
+ * this real-mode trampoline to AP_TRAMPOLINE (0x8000, SIPI vector 0x08);
+ * it loads our GDT, enters protected mode and jumps to ap_start32, which
+ * takes the same road to long mode as the BSP and calls ap_main() on a
+ * stack of its own.
+ */
+#define AP_TRAMPOLINE	0x8000
+#define AP_STACK_SIZE	8192
+
+	.section .text.entry, "ax"
+	.code16
+	.globl ap_tramp_start, ap_tramp_end
+ap_tramp_start:
+	cli
+	xorw %ax, %ax
+	movw %ax, %ds
+	lgdtl AP_TRAMPOLINE + (ap_gdt_desc - ap_tramp_start)
+	movl %cr0, %eax
+	orl $1, %eax
+	movl %eax, %cr0
+	ljmpl $SEL_KCODE32, $ap_start32
+	.align 4
+ap_gdt_desc:
+	.word gdt_end - gdt - 1
+	.long gdt
+ap_tramp_end:
+
+	.code32
+ap_start32:
+	movl $SEL_KDATA, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl $pml4, %eax
+	movl %eax, %cr3
+	movl %cr4, %eax
+	orl $0x20, %eax
+	movl %eax, %cr4
+	movl $0xc0000080, %ecx
+	rdmsr
+	orl $0x100, %eax
+	wrmsr
+	movl %cr0, %eax
+	orl $0x80000001, %eax
+	movl %eax, %cr0
+	ljmp $SEL_KCODE, $ap_start64
+
+	.code64
+ap_start64:
+	movl $SEL_KDATA, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movq $AP_STACK_SIZE, %rax
+	lock xaddq %rax, ap_stack_next
+	leaq AP_STACK_SIZE(%rax), %rsp
+	call ap_main
+3:	cli
+	hlt
+	jmp 3b
+
+	.data
+	.align 8
+ap_stack_next:
+	.quad ap_stacks
+	.bss
+	.align 16
+ap_stacks:
+	.space AP_STACK_SIZE * 4	/* up to 4 APs */

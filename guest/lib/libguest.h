@@ -122,6 +122,15 @@ void apic_write(unsigned int reg, uint32_t v);
 void apic_eoi(void);
 unsigned int apic_id(void);
 
+/* ---- SMP ---- */
+/*
+ * Start every AP with INIT + SIPI (broadcast); each runs fn (may be NULL)
+ * on its own stack and halts.  Waits for `expected` APs; returns how many
+ * came online.
+ */
+unsigned int smp_start_aps(void (*fn)(void), unsigned int expected);
+uint16_t fwcfg_read16(uint16_t key);
+
 /* ---- ring 3 ---- */
 enum user_mode {
 	USER_COMPAT32,	/* 32-bit compatibility mode: emulated on the dev host, steppable */

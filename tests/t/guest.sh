@@ -24,6 +24,7 @@ RUNS=(
 	"count.elf|lean skylake icelake core2 zen4 zen2 k10|"
 	"demo.elf|skylake lean zen4|"
 	"quirk7.elf|skylake zen4|expect=vpmu"
+	"smp.elf|skylake zen4||--cpus 2"
 )
 
 kvm_usable() {
@@ -38,15 +39,15 @@ fi
 skip=
 kvm_usable || skip="no /dev/kvm"
 
-run_one() {	# image model args
-	local img=$1 model=$2 args=$3 label out rc fails=0 skips=0 total=0
+run_one() {	# image model args opts
+	local img=$1 model=$2 args=$3 opts=$4 label out rc fails=0 skips=0 total=0
 	label="$model/${img%.*}"
 	[ "$img" = boot32.flat ] && label="$model/boot32"
 	if [ -n "$skip" ]; then
 		echo "ok - $label # SKIP $skip"
 		return
 	fi
-	out=$("$VPMU" run --quiet --model "$model" --timeout 300 "$G/$img" -- \
+	out=$("$VPMU" run --quiet --model "$model" --timeout 300 $opts "$G/$img" -- \
 		model="$model" $args 2>&1)
 	rc=$?
 	while IFS= read -r line; do
@@ -71,8 +72,8 @@ run_one() {	# image model args
 }
 
 for r in "${RUNS[@]}"; do
-	IFS='|' read -r img models args <<<"$r"
+	IFS='|' read -r img models args opts <<<"$r"
 	for m in $models; do
-		run_one "$img" "$m" "$args"
+		run_one "$img" "$m" "$args" "$opts"
 	done
 done
