@@ -10,7 +10,8 @@ GUEST_CC     ?= gcc
 GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -O2 -g \
 	-ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	-mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fcf-protection=none \
-	-fno-asynchronous-unwind-tables -fno-builtin -nostdlib -Iguest/lib
+	-fno-asynchronous-unwind-tables -fno-builtin -Iguest/lib \
+	$(if $(findstring clang,$(GUEST_CC)),-Wno-unused-command-line-argument)
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,-T,guest/lib/guest.ld
 
