@@ -18,7 +18,7 @@ struct pmu_spec {
 	/* Intel (PMU-FACTS §1.2, §15.1) */
 	unsigned int version, nr_gp, gp_width, nr_fixed, fixed_width;
 	uint32_t cpuid_a_eax, cpuid_a_ecx, cpuid_a_edx;
-	uint32_t cpuid_a_ebx;		/* bits that must be set (events hidden by the preset) */
+	uint32_t cpuid_a_ebx;		/* the preset's; the engine may hide more (hidden=MASK) */
 	bool pdcm;			/* CPUID.1:ECX[15]: 0x345 exists */
 	uint64_t perf_cap;		/* its value */
 	bool anythread;			/* v3/v4 without EDX[15] deprecation */
