@@ -431,17 +431,14 @@ static void step_on_exit(struct vcpu *v, unsigned int reason)
 static int step_attach(struct vcpu *v)
 {
 	struct step_engine *e = calloc(1, sizeof(*e));
-	const char *cpi = getenv("VPMU_CPI");
 
 	if (!e || insn_decoder_init()) {
 		free(e);
 		fprintf(stderr, "vpmu: exact engine: cannot initialise\n");
 		return -1;
 	}
-	e->cpi = cpi ? (uint32_t)strtoul(cpi, NULL, 0) : ENGINE_CPI_DEFAULT;
+	e->cpi = v->vm->cfg.cpi ? v->vm->cfg.cpi : ENGINE_CPI_DEFAULT;
 	e->no_fastloop = getenv("VPMU_NO_FASTLOOP") != NULL;
-	if (!e->cpi)
-		e->cpi = ENGINE_CPI_DEFAULT;
 	v->engine_data = e;
 	return 0;
 }

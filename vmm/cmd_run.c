@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "engine_ops.h"
+#include "filter_spec.h"
 #include "loader.h"
 #include "summary.h"
 #include "util.h"
@@ -15,7 +16,8 @@
 #define DEFAULT_MODEL	"skylake"
 #define DEFAULT_MEM_MIB	128
 
-enum { OPT_NO_MSR_FILTER = 0x100 };
+enum { OPT_NO_MSR_FILTER = 0x100, OPT_CPI, OPT_FILTER };
+#define MAX_CPI		64
 
 static void run_usage(FILE *f)
 {
@@ -30,6 +32,10 @@ static void run_usage(FILE *f)
 		"  --cpus N        vCPUs, 1..%d (default 1)\n"
 		"  --mem MiB       guest RAM, %d..%d MiB (default %d)\n"
 		"  --engine E      counting engine: exact (when built) or none (default: %s)\n"
+		"  --cpi N         exact engine: virtual cycles per instruction, 1..%d\n"
+		"                  (default 1; core and reference cycles tick alike)\n"
+		"  --filter SPEC   event filter: allow:|deny: then EVENT[/UMASK] (hex) and\n"
+		"                  fixed=MASK items, comma-separated; e.g. deny:c4,fixed=1\n"
 		"  --env FILE      pass FILE as the multiboot module (kvm-unit-tests environment)\n"
 		"  --json FILE     write the counter summary as JSON to FILE\n"
 		"  --timeout S     stop after S seconds with status 124 (default 0 = never)\n"
@@ -39,7 +45,7 @@ static void run_usage(FILE *f)
 		"Exit status: the guest's debug-exit code (port 0xf4), 38 -> 77, >125 -> 125;\n"
 		"2 bad usage or image; 124 timeout; 125 guest died or VMM error.\n",
 		DEFAULT_MODEL, VM_MAX_CPUS, VM_MIN_MEM_MIB, VM_MAX_MEM_MIB,
-		DEFAULT_MEM_MIB, engine_default()->name);
+		DEFAULT_MEM_MIB, engine_default()->name, MAX_CPI);
 }
 
 static const struct option run_opts[] = {
@@ -52,6 +58,8 @@ static const struct option run_opts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-msr-filter", no_argument, NULL, OPT_NO_MSR_FILTER },
+	{ "cpi", required_argument, NULL, OPT_CPI },
+	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -86,6 +94,8 @@ static char *build_cmdline(char **args, int n)
 	return s;
 }
 
+static struct vpmu_filter filter;
+
 static void parse_opt(struct vm_config *c, int opt, const char *arg,
 		      const char *optname)
 {
@@ -112,6 +122,12 @@ static void parse_opt(struct vm_config *c, int opt, const char *arg,
 		break;
 	case 'q': c->quiet = true; break;
 	case OPT_NO_MSR_FILTER: c->no_msr_filter = true; break;
+	case OPT_CPI: c->cpi = (unsigned int)parse_range("--cpi", arg, 1, MAX_CPI); break;
+	case OPT_FILTER:
+		if (filter_spec_parse(arg, &filter, err, sizeof(err)))
+			die(EXIT_USAGE, "--filter: %s", err);
+		c->filter = &filter;
+		break;
 	case 'h': run_usage(stdout); exit(0);
 	case ':': die(EXIT_USAGE, "run: option '%s' needs a value", optname);
 	default:
@@ -158,6 +174,7 @@ int cmd_run(int argc, char **argv)
 	int status;
 
 	c->cpus = 1;
+	c->cpi = 1;
 	c->mem_bytes = (uint64_t)DEFAULT_MEM_MIB << 20;
 	c->engine = engine_default();
 	parse_args(c, argc, argv);

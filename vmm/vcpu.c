@@ -34,6 +34,8 @@ static void alloc_pmu(struct vm *vm, struct vcpu *v)
 	v->pmu = vpmu_init(v->pmu_mem, size, vm->cfg.model, err, sizeof(err));
 	if (!v->pmu)
 		die(EXIT_USAGE, "model %s: %s", vm->cfg.model->name, err);
+	if (vm->cfg.filter && vpmu_set_filter(v->pmu, vm->cfg.filter, err, sizeof(err)))
+		die(EXIT_USAGE, "--filter: %s", err);
 }
 
 void vcpu_create(struct vm *vm, struct vcpu *v, unsigned int id)

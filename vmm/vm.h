@@ -32,6 +32,8 @@ struct vm_config {
 	double timeout;		/* seconds, 0 = none */
 	bool quiet;
 	bool no_msr_filter;	/* debug: let KVM answer PMU MSRs itself */
+	unsigned int cpi;	/* --cpi: virtual cycles per instruction */
+	const struct vpmu_filter *filter;	/* --filter, or NULL */
 };
 
 struct vm {

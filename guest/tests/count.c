@@ -4,7 +4,8 @@
  * (issue 4): known instruction sequences (count_wl.S) give exactly the
  * instructions and branches they contain, at CPL0 and in compat-mode
  * CPL3, for each USR/OS combination; CMASK/INV/EDGE follow the per-cycle
- * rules (one instruction per cycle at the default CPI of 1); a counter
+ * rules (one instruction per cycle at the default CPI of 1, or `cpi=N`
+ * for a run with --cpi N, N < 10); a counter
  * preset to -10 raises its PMI before the 11th instruction (zero skid);
  * freeze-on-PMI stops every counter at that instruction; GLOBAL_CTRL
  * gates; fixed counters count; AMD presets count through their own MSRs.
@@ -49,6 +50,7 @@ static const uint16_t amd_ev[E_NR] = { 0x00c0, 0x00c2, 0x00d1, 0x00c4, 0, 0,
 				       0x00c8, 0x0076 };
 
 static const struct pmu_spec *S;
+static unsigned int cpi = 1;	/* "cpi=N": the run's --cpi */
 
 static bool intel(void)
 {
@@ -138,14 +140,14 @@ static void measure(wl_fn fn, const uint64_t *sel, const uint64_t *preset,
 static uint64_t want_of(const struct workload *w, enum ev e)
 {
 	const uint64_t v[E_NR] = { w->insns, w->branches, w->cond, w->taken,
-				   w->not_taken, w->calls, w->rets, w->insns };
+				   w->not_taken, w->calls, w->rets, w->insns * cpi };
 
 	return v[e];
 }
 
 static const char *const ev_name[E_NR] = {
 	"instructions", "branches", "conditional branches", "taken branches",
-	"not-taken branches", "calls", "returns", "cycles (CPI 1)",
+	"not-taken branches", "calls", "returns", "cycles (instructions x CPI)",
 };
 
 /* Every event of every workload, at CPL0, OS|USR. */
@@ -182,17 +184,22 @@ static void test_modifiers(void)
 	const uint64_t br = event(E_BRANCHES) | SEL_EN | SEL_OS | SEL_USR;
 	const uint64_t in = event(E_INSNS) | SEL_EN | SEL_OS | SEL_USR;
 	const uint64_t cy = event(E_CYCLES) | SEL_EN | SEL_OS | SEL_USR;
+	/* With CPI > 1 every instruction has idle cycles before the one it
+	 * retires in, so two branches are never in adjacent cycles. */
+	const uint64_t edges = cpi == 1 ? 2 : 3;
 	const struct { const char *name; uint64_t sel, want; } c[] = {
 		{ "branches cmask=1", br | 1ull << 24, 3 },
 		{ "branches cmask=2", br | 2ull << 24, 0 },
 		{ "branches cmask=1 inv (cycles without a branch)", br | 1ull << 24 | SEL_INV,
-		  w->insns - w->branches },
-		{ "branches cmask=1 edge (rising edges)", br | 1ull << 24 | SEL_EDGE, 2 },
-		{ "branches cmask=0 edge (threshold 1)", br | SEL_EDGE, 2 },
+		  w->insns * cpi - w->branches },
+		{ "branches cmask=1 edge (rising edges)", br | 1ull << 24 | SEL_EDGE, edges },
+		{ "branches cmask=0 edge (threshold 1)", br | SEL_EDGE, edges },
 		{ "branches cmask=0 inv (INV ignored)", br | SEL_INV, 3 },
 		{ "instructions cmask=1", in | 1ull << 24, w->insns },
+		{ "instructions cmask=1 inv (idle cycles)", in | 1ull << 24 | SEL_INV,
+		  w->insns * (cpi - 1) },
 		{ "instructions cmask=2 (never 2 in a cycle)", in | 2ull << 24, 0 },
-		{ "cycles cmask=1 inv (no idle cycle at CPI 1)", cy | 1ull << 24 | SEL_INV, 0 },
+		{ "cycles cmask=1 inv (every cycle is a cycle)", cy | 1ull << 24 | SEL_INV, 0 },
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(c); i++) {
@@ -241,8 +248,8 @@ static void test_fixed(void)
 		v[i] = rdmsr(MSR_FIXED_CTR0 + i);
 	wrmsr(MSR_FIXED_CTR_CTRL, 0);
 	report_eq(v[0], 24, "fixed 0 (instructions)");
-	report_eq(v[1], 24, "fixed 1 (core cycles, CPI 1)");
-	report_eq(v[2], 24, "fixed 2 (reference cycles = core cycles)");
+	report_eq(v[1], 24 * cpi, "fixed 1 (core cycles = instructions x CPI)");
+	report_eq(v[2], 24 * cpi, "fixed 2 (reference cycles = core cycles)");
 }
 
 /* Count compat-mode user code with sel[0..n) enabled together. */
@@ -373,6 +380,8 @@ static void test_freeze(void)
 int main(void)
 {
 	S = pmu_spec_get();
+	if (guest_arg("cpi"))
+		cpi = (unsigned int)(guest_arg("cpi")[0] - '0');
 	set_irq_handler(PMI_VECTOR, pmi_handler);
 	set_irq_handler(NMI_VECTOR, pmi_handler);
 	test_workloads();

@@ -23,6 +23,13 @@ RUNS=(
 	"pmi.elf|lean skylake icelake zen4|"
 	"count.elf|lean skylake icelake core2 zen4 zen2 k10|"
 	"demo.elf|skylake lean zen4|"
+	"count.elf|skylake zen4|cpi=3|--cpi 3"
+	"filter.elf|skylake|want=14,7,14,14|"
+	"filter.elf|skylake|want=14,0,14,14|--filter deny:c4"
+	"filter.elf|skylake|want=14,7,0,14|--filter allow:c0,c4,fixed=0x2"
+	"filter.elf|skylake|want=0,7,14,0|--filter deny:c0,fixed=0x2"
+	"filter.elf|zen4|want=14,0|--filter deny:c2"
+	"filter.elf|zen4|want=14,7|--filter deny:1c2"
 	"quirk7.elf|skylake zen4|expect=vpmu"
 	"smp.elf|skylake zen4||--cpus 2"
 )
