@@ -450,17 +450,12 @@ static void step_detach(struct vcpu *v)
 	if (!e)
 		return;
 	end_native(v);
-	if (getenv("VPMU_ENGINE_STATS"))
-		fprintf(stderr, "vpmu: cpu%u exact engine: %llu steps, %llu retired, "
-			"%llu faults, %llu interrupts, %llu halts, %llu unexplained; "
-			"%llu loops run free (%llu cut short, %llu iterations)\n",
-			v->id, (unsigned long long)e->steps,
-			(unsigned long long)e->retired, (unsigned long long)e->faults,
-			(unsigned long long)e->interrupts, (unsigned long long)e->halts,
-			(unsigned long long)e->unexplained,
-			(unsigned long long)e->loop.runs,
-			(unsigned long long)e->loop.cut_short,
-			(unsigned long long)e->loop.iterations);
+	v->stats.engine = (struct engine_stats){
+		.steps = e->steps, .retired = e->retired, .faults = e->faults,
+		.interrupts = e->interrupts, .halts = e->halts,
+		.loops = e->loop.runs, .loop_iterations = e->loop.iterations,
+		.unexplained = e->unexplained,
+	};
 	free(e);
 	v->engine_data = NULL;
 }

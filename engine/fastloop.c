@@ -68,6 +68,7 @@ static void count_periods(struct vcpu *v, const struct fastloop *f,
 	if (periods && vpmu_count_pattern(v->pmu, s, n, periods))
 		vcpu_deliver_pmi(v);
 	E(v)->loop.iterations += periods;
+	E(v)->retired += periods * (f->shape.body + 1);
 }
 
 static void set_rcx(struct vcpu *v, const struct fastloop *f, uint64_t count)

@@ -242,6 +242,20 @@ static void print_table(struct vm *vm)
 		if (!n)
 			fprintf(f, "  %-4u (no counter was used)\n", i);
 	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu_stats *s = &vm->vcpus[i].stats;
+
+		if (!s->engine.steps && !s->engine.loops && !s->uncounted_s)
+			continue;
+		fprintf(f, "\n  vCPU %u, engine %s: %llu instructions counted in %llu steps "
+			"and %llu loops run free (%llu iterations); %llu unexplained; "
+			"%.6f s uncounted (native 64-bit ring 3)",
+			i, vm->cfg.engine->name, (unsigned long long)s->engine.retired,
+			(unsigned long long)s->engine.steps,
+			(unsigned long long)s->engine.loops,
+			(unsigned long long)s->engine.loop_iterations,
+			(unsigned long long)s->engine.unexplained, s->uncounted_s);
+	}
 	fprintf(f, "\n  %.6f seconds wall time, exit status %d\n\n", wall_s(vm),
 		vm->exit_status);
 }
@@ -271,14 +285,24 @@ static void json_vcpu(FILE *f, struct vm *vm, struct vcpu *v)
 		n = STAT_MAX;
 	fprintf(f, "    {\"id\": %u, \"uncounted_time_s\": %.6f, \"msr_exits\": %llu, "
 		"\"pmis_delivered\": %llu, \"pmis_dropped\": %llu, \"pmi_delivery_us\": %.2f, "
-		"\"rdpmc_emulated\": %llu,\n"
-		"     \"counters\": [", v->id, v->stats.uncounted_s,
+		"\"rdpmc_emulated\": %llu,\n", v->id, v->stats.uncounted_s,
 		(unsigned long long)v->stats.msr_exits,
 		(unsigned long long)v->stats.pmis_delivered,
 		(unsigned long long)v->stats.pmis_dropped,
 		v->stats.pmis_delivered + v->stats.pmis_dropped ?
 		(double)v->stats.pmi_ns / 1e3 / (double)(v->stats.pmis_delivered + v->stats.pmis_dropped) : 0.0,
 		(unsigned long long)v->stats.rdpmc_emulated);
+	fprintf(f, "     \"engine\": {\"steps\": %llu, \"retired\": %llu, \"faults\": %llu, "
+		"\"interrupts\": %llu, \"halts\": %llu, \"loops_run_free\": %llu, "
+		"\"loop_iterations\": %llu, \"unexplained\": %llu},\n     \"counters\": [",
+		(unsigned long long)v->stats.engine.steps,
+		(unsigned long long)v->stats.engine.retired,
+		(unsigned long long)v->stats.engine.faults,
+		(unsigned long long)v->stats.engine.interrupts,
+		(unsigned long long)v->stats.engine.halts,
+		(unsigned long long)v->stats.engine.loops,
+		(unsigned long long)v->stats.engine.loop_iterations,
+		(unsigned long long)v->stats.engine.unexplained);
 	for (unsigned int j = 0; j < n; j++) {
 		char ev[96], mods[64];
 

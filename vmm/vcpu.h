@@ -16,6 +16,15 @@
 
 struct vm;
 
+/* What a counting engine did (filled when it detaches). */
+struct engine_stats {
+	uint64_t steps;			/* single-steps taken */
+	uint64_t retired;		/* instructions reported to the PMU */
+	uint64_t faults, interrupts, halts;
+	uint64_t loops, loop_iterations;	/* counted loops run free */
+	uint64_t unexplained;		/* steps no rule accounted for */
+};
+
 struct vcpu_stats {
 	uint64_t exits;
 	uint64_t msr_exits;
@@ -28,6 +37,7 @@ struct vcpu_stats {
 	uint64_t rdpmc_gp;		/* RDPMCs the model answered with #GP */
 	uint64_t gp_passed;		/* other #GPs let through the hook */
 	double uncounted_s;		/* filled by an engine: time not counted */
+	struct engine_stats engine;
 };
 
 struct vcpu {
