@@ -29,11 +29,11 @@ static const struct {
 	/* LOOP counts taken and not taken (KUT §3.2: N iterations, N branches) */
 	[INSN_LOOP]	= { BRANCH | EV(BR_COND), OUT_COND },
 	/* unconditional near transfers are always taken, even `call .+5` */
-	[INSN_JMP]	= { BRANCH | EV(BR_TAKEN), OUT_NONE },
-	[INSN_JMP_IND]	= { BRANCH | EV(BR_TAKEN), OUT_NONE },
-	[INSN_CALL]	= { BRANCH | EV(BR_TAKEN) | EV(BR_CALL), OUT_NONE },
-	[INSN_CALL_IND]	= { BRANCH | EV(BR_TAKEN) | EV(BR_CALL), OUT_NONE },
-	[INSN_RET]	= { BRANCH | EV(BR_TAKEN) | EV(BR_RET), OUT_NONE },
+	[INSN_JMP]	= { BRANCH | EV(BR_TAKEN) | EV(BR_NEAR_TAKEN), OUT_NONE },
+	[INSN_JMP_IND]	= { BRANCH | EV(BR_TAKEN) | EV(BR_NEAR_TAKEN), OUT_NONE },
+	[INSN_CALL]	= { BRANCH | EV(BR_TAKEN) | EV(BR_NEAR_TAKEN) | EV(BR_CALL), OUT_NONE },
+	[INSN_CALL_IND]	= { BRANCH | EV(BR_TAKEN) | EV(BR_NEAR_TAKEN) | EV(BR_CALL), OUT_NONE },
+	[INSN_RET]	= { BRANCH | EV(BR_TAKEN) | EV(BR_NEAR_TAKEN) | EV(BR_RET), OUT_NONE },
 	/* far transfers: FAR only; a far CALL/RET is not a near CALL/RET */
 	[INSN_FAR_JMP]	= { BRANCH | EV(BR_TAKEN) | EV(BR_FAR), OUT_NONE },
 	[INSN_FAR_CALL]	= { BRANCH | EV(BR_TAKEN) | EV(BR_FAR), OUT_NONE },
@@ -72,7 +72,7 @@ uint32_t insn_retire_events(const struct insn *i, bool taken)
 
 	switch (class_rule[i->cls].outcome) {
 	case OUT_COND:
-		return ev | (taken ? EV(BR_TAKEN) : EV(BR_NOT_TAKEN));
+		return ev | (taken ? EV(BR_TAKEN) | EV(BR_NEAR_TAKEN) : EV(BR_NOT_TAKEN));
 	case OUT_TRAP:
 		return taken ? ev | EV(BR_TAKEN) | EV(BR_FAR) : ev;
 	default:
@@ -113,5 +113,5 @@ uint32_t engine_produced_events(void)
 {
 	return EV(CYCLES) | EV(REF_CYCLES) | EV(INSTRUCTIONS) | EV(BRANCHES) |
 	       EV(BR_COND) | EV(BR_TAKEN) | EV(BR_NOT_TAKEN) | EV(BR_CALL) |
-	       EV(BR_RET) | EV(BR_FAR);
+	       EV(BR_RET) | EV(BR_FAR) | EV(BR_NEAR_TAKEN);
 }

@@ -213,6 +213,7 @@ enum vpmu_event {
 	VPMU_EV_BR_MISSES,	/* mispredicted branches */
 	VPMU_EV_LLC_REFS,	/* last-level cache references */
 	VPMU_EV_LLC_MISSES,	/* last-level cache misses */
+	VPMU_EV_BR_NEAR_TAKEN,	/* taken near branches (BR_TAKEN minus far) */
 	VPMU_EV_NR
 };
 #define VPMU_EV_NONE		0xff

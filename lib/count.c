@@ -27,6 +27,7 @@ static const char *const event_names[VPMU_EV_NR] = {
 	[VPMU_EV_BR_MISSES] = "branch-misses",
 	[VPMU_EV_LLC_REFS] = "llc-references",
 	[VPMU_EV_LLC_MISSES] = "llc-misses",
+	[VPMU_EV_BR_NEAR_TAKEN] = "branches-near-taken",
 };
 
 const char *vpmu_event_name(unsigned int ev)

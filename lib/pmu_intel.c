@@ -141,7 +141,7 @@ static uint8_t intel_event(const struct vpmu_model *m, uint64_t config)
 		case 0x04: return VPMU_EV_BRANCHES;
 		case 0x08: return VPMU_EV_BR_RET;
 		case 0x10: return VPMU_EV_BR_NOT_TAKEN;
-		case 0x20: return VPMU_EV_BR_TAKEN;
+		case 0x20: return VPMU_EV_BR_NEAR_TAKEN;	/* far excluded */
 		case 0x40: return VPMU_EV_BR_FAR;
 		}
 	}

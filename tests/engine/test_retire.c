@@ -21,6 +21,8 @@
 #define I	EV(INSTRUCTIONS)
 #define BR	(EV(INSTRUCTIONS) | EV(BRANCHES))
 #define TK	EV(BR_TAKEN)
+/* a taken near branch is also BR_NEAR_TAKEN (Intel 0xC4/0x20); far is not */
+#define NTK	(EV(BR_TAKEN) | EV(BR_NEAR_TAKEN))
 #define NT	EV(BR_NOT_TAKEN)
 #define CND	EV(BR_COND)
 #define CALL	EV(BR_CALL)
@@ -48,26 +50,26 @@ struct rcase {
 
 static const struct rcase cases[] = {
 	/* conditionals: taken iff next_rip != fallthrough */
-	{ "loop taken", L64, B(0xe2, 0xfe), TARGET, BR | CND | TK },
+	{ "loop taken", L64, B(0xe2, 0xfe), TARGET, BR | CND | NTK },
 	{ "loop not taken", L64, B(0xe2, 0xfe), FALL, BR | CND | NT },
-	{ "loopne taken", P32, B(0xe0, 0xf0), TARGET, BR | CND | TK },
+	{ "loopne taken", P32, B(0xe0, 0xf0), TARGET, BR | CND | NTK },
 	{ "loope not taken", R16, B(0xe1, 0xf0), FALL, BR | CND | NT },
 	{ "jnz rel32 taken", L64, B(0x0f, 0x85, 0x10, 0, 0, 0), TARGET,
-	  BR | CND | TK },
+	  BR | CND | NTK },
 	{ "jnz rel32 not taken", L64, B(0x0f, 0x85, 0x10, 0, 0, 0), FALL,
 	  BR | CND | NT },
-	{ "jl taken (16)", R16, B(0x7c, 0xf0), TARGET, BR | CND | TK },
-	{ "jrcxz taken", L64, B(0xe3, 0x10), TARGET, BR | CND | TK },
+	{ "jl taken (16)", R16, B(0x7c, 0xf0), TARGET, BR | CND | NTK },
+	{ "jrcxz taken", L64, B(0xe3, 0x10), TARGET, BR | CND | NTK },
 	{ "jecxz not taken", P32, B(0xe3, 0x10), FALL, BR | CND | NT },
 	/* unconditional near: always taken, even to the fallthrough */
-	{ "jmp rel8", L64, B(0xeb, 0x10), TARGET, BR | TK },
-	{ "jmp .+2", L64, B(0xeb, 0x00), FALL, BR | TK },
-	{ "jmp *%rax", L64, B(0xff, 0xe0), AWAY, BR | TK },
-	{ "call next", L64, B(0xe8, 0, 0, 0, 0), FALL, BR | TK | CALL },
-	{ "call rel16", R16, B(0xe8, 0x10, 0x00), TARGET, BR | TK | CALL },
-	{ "call *%rax", L64, B(0xff, 0xd0), AWAY, BR | TK | CALL },
-	{ "ret", L64, B(0xc3), AWAY, BR | TK | RET },
-	{ "ret $8", P32, B(0xc2, 0x08, 0x00), AWAY, BR | TK | RET },
+	{ "jmp rel8", L64, B(0xeb, 0x10), TARGET, BR | NTK },
+	{ "jmp .+2", L64, B(0xeb, 0x00), FALL, BR | NTK },
+	{ "jmp *%rax", L64, B(0xff, 0xe0), AWAY, BR | NTK },
+	{ "call next", L64, B(0xe8, 0, 0, 0, 0), FALL, BR | NTK | CALL },
+	{ "call rel16", R16, B(0xe8, 0x10, 0x00), TARGET, BR | NTK | CALL },
+	{ "call *%rax", L64, B(0xff, 0xd0), AWAY, BR | NTK | CALL },
+	{ "ret", L64, B(0xc3), AWAY, BR | NTK | RET },
+	{ "ret $8", P32, B(0xc2, 0x08, 0x00), AWAY, BR | NTK | RET },
 	/* far transfers: taken + far, never near call/ret */
 	{ "ljmp ptr16:32", P32, B(0xea, 0, 0x10, 0, 0, 0x08, 0), AWAY,
 	  BR | TK | FAR },
@@ -181,7 +183,7 @@ static void test_ambiguous_jcc(void **state)
 	assert_true(tick_is(&t, BR | CND | NT, 1, 0, "jnz .+2 by rip"));
 	/* ZF = 0: JNZ taken */
 	insn_retire_tick_taken(&i, insn_cond_taken(&i, 0, 0), 0, 1, &t);
-	assert_true(tick_is(&t, BR | CND | TK, 1, 0, "jnz .+2 taken"));
+	assert_true(tick_is(&t, BR | CND | NTK, 1, 0, "jnz .+2 taken"));
 	insn_retire_tick_taken(&i, insn_cond_taken(&i, 1u << 6, 0), 0, 1, &t);
 	assert_true(tick_is(&t, BR | CND | NT, 1, 0, "jnz .+2 ZF=1"));
 }
@@ -203,7 +205,7 @@ static void test_virtual_time(void **state)
 	assert_true(tick_is(&t, I, 4, 3, "cpi 4 cpl 3"));
 	assert_int_equal(insn_decode(&i, ret, 1, CPU_MODE_LONG64), INSN_OK);
 	insn_retire_tick(&i, 0x1000, 0x5000, 2, 7, &t);
-	assert_true(tick_is(&t, BR | TK | RET, 7, 2, "ret cpi 7 cpl 2"));
+	assert_true(tick_is(&t, BR | NTK | RET, 7, 2, "ret cpi 7 cpl 2"));
 	insn_fault_tick(1, 0, &t);
 	assert_true(tick_is(&t, 0, 1, 1, "fault"));
 	insn_fault_tick(0, 9, &t);
@@ -224,7 +226,7 @@ static void test_produced_events(void **state)
 	assert_int_equal(engine_produced_events(), all);
 	assert_int_equal(engine_produced_events(),
 			 EV(CYCLES) | EV(REF_CYCLES) | I | EV(BRANCHES) | CND |
-			 TK | NT | CALL | RET | FAR);
+			 TK | NT | CALL | RET | FAR | EV(BR_NEAR_TAKEN));
 	assert_false(engine_produced_events() &
 		     (EV(BR_MISSES) | EV(LLC_REFS) | EV(LLC_MISSES)));
 }

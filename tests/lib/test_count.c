@@ -442,7 +442,7 @@ static const uint8_t ev_n[VPMU_EV_NR] = {
 	[VPMU_EV_INSTRUCTIONS] = 3, [VPMU_EV_BRANCHES] = 5, [VPMU_EV_BR_COND] = 7,
 	[VPMU_EV_BR_TAKEN] = 11, [VPMU_EV_BR_NOT_TAKEN] = 13, [VPMU_EV_BR_CALL] = 17,
 	[VPMU_EV_BR_RET] = 19, [VPMU_EV_BR_FAR] = 23, [VPMU_EV_BR_MISSES] = 29,
-	[VPMU_EV_LLC_REFS] = 31, [VPMU_EV_LLC_MISSES] = 37,
+	[VPMU_EV_LLC_REFS] = 31, [VPMU_EV_LLC_MISSES] = 37, [VPMU_EV_BR_NEAR_TAKEN] = 43,
 };
 #define EV_CYCLES_IN_TICK 41
 
@@ -503,7 +503,7 @@ static const struct enc intel_skl_branches[] = {
 	{ SEL_EV(0xC4, 0x04), VPMU_EV_BRANCHES },
 	{ SEL_EV(0xC4, 0x08), VPMU_EV_BR_RET },
 	{ SEL_EV(0xC4, 0x10), VPMU_EV_BR_NOT_TAKEN },
-	{ SEL_EV(0xC4, 0x20), VPMU_EV_BR_TAKEN },
+	{ SEL_EV(0xC4, 0x20), VPMU_EV_BR_NEAR_TAKEN },	/* NEAR_TAKEN: far excluded */
 	{ SEL_EV(0xC4, 0x40), VPMU_EV_BR_FAR },
 };
 
