@@ -99,15 +99,37 @@ static inline void tick_incs(const struct vpmu_counter *c,
 	tick_incs_from(c, t, c->prev, first, steady);
 }
 
-static uint64_t add_to_counter(struct vpmu *p, struct vpmu_counter *c,
-			       unsigned __int128 inc)
+/*
+ * Increments of loops in closed form can exceed any integer type (span
+ * times x periods).  They are kept twice: modulo 2^64, which is exact for
+ * a counter value (2^width divides 2^64), and as a magnitude saturated at
+ * U128_MAX, which is exact for "does it wrap" (room < 2^48).
+ */
+typedef unsigned __int128 u128;
+#define U128_MAX	(~(u128)0)
+
+static inline u128 sat_add(u128 a, u128 b)
 {
-	unsigned __int128 sum = (unsigned __int128)c->value + inc;
+	return a + b < a ? U128_MAX : a + b;
+}
+
+static inline u128 sat_mul(u128 a, uint64_t b)
+{
+	u128 hi = (u128)(uint64_t)(a >> 64) * b, lo = (u128)(uint64_t)a * b;
+
+	return hi >> 64 ? U128_MAX : sat_add(hi << 64, lo);
+}
+
+/* Add an increment: `mod` = it modulo 2^64, `mag` = it saturated. */
+static uint64_t add_to_counter(struct vpmu *p, struct vpmu_counter *c,
+			       uint64_t mod, u128 mag)
+{
+	u128 sum = sat_add(c->value, mag);
 	uint64_t wraps = (uint64_t)(sum >> __builtin_popcountll(c->mask));
 
-	c->value = (uint64_t)sum & c->mask;
+	c->value = (c->value + mod) & c->mask;
 	if (c->stat != NO_STAT) {
-		p->stats[c->stat].counted += (uint64_t)inc;
+		p->stats[c->stat].counted += mod;
 		p->stats[c->stat].overflows += wraps;
 	}
 	if (!wraps)
@@ -168,23 +190,32 @@ uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *t, uint64_t repeat)
 		if (c->flags & CF_EDGE)
 			c->prev = (uint8_t)cond(c, last_v(c, t));
 		if (inc)
-			pmi |= add_to_counter(p, c, inc);
+			pmi |= add_to_counter(p, c, (uint64_t)inc, inc);
 	}
 	return raise_pmis(p, pmi);
 }
 
+/* An increment modulo 2^64 and saturated (see add_to_counter). */
+struct inc {
+	uint64_t mod;
+	u128 mag;
+};
+
 /* One period of a pattern from edge state *prev; leaves the state after. */
-static uint64_t period_inc(const struct vpmu_counter *c,
-			   const struct vpmu_span *span, unsigned int n,
-			   unsigned int *prev)
+static struct inc period_inc(const struct vpmu_counter *c,
+			     const struct vpmu_span *span, unsigned int n,
+			     unsigned int *prev)
 {
-	uint64_t sum = 0, first, steady;
+	struct inc sum = { 0, 0 };
+	uint64_t first, steady;
 
 	for (unsigned int i = 0; i < n; i++) {
 		if (!span[i].times)
 			continue;
 		tick_incs_from(c, &span[i].tick, *prev, &first, &steady);
-		sum += first + steady * (span[i].times - 1);
+		/* first, steady < 2^33: exact in 128 bits */
+		sum.mod += first + steady * (span[i].times - 1);
+		sum.mag = sat_add(sum.mag, first + (u128)steady * (span[i].times - 1));
 		*prev = cond(c, last_v(c, &span[i].tick));
 	}
 	return sum;
@@ -193,7 +224,7 @@ static uint64_t period_inc(const struct vpmu_counter *c,
 /* Increments of the first period and of every later one. */
 static void pattern_incs(const struct vpmu_counter *c,
 			 const struct vpmu_span *span, unsigned int n,
-			 uint64_t *first, uint64_t *steady, unsigned int *end)
+			 struct inc *first, struct inc *steady, unsigned int *end)
 {
 	unsigned int prev = c->prev;
 
@@ -229,16 +260,16 @@ uint64_t vpmu_count_pattern(struct vpmu *p, const struct vpmu_span *span,
 	edge_other_cpl(p, k);
 	for (unsigned int j = 0; j < p->nactive[k]; j++) {
 		struct vpmu_counter *c = &p->ctr[p->active[k][j]];
-		uint64_t first, steady;
+		struct inc first, steady;
 		unsigned int end;
-		unsigned __int128 inc;
+		u128 mag;
 
 		pattern_incs(c, span, n, &first, &steady, &end);
-		inc = first + (unsigned __int128)steady * (periods - 1);
+		mag = sat_add(first.mag, sat_mul(steady.mag, periods - 1));
 		if (c->flags & CF_EDGE)
 			c->prev = (uint8_t)end;
-		if (inc)
-			pmi |= add_to_counter(p, c, inc);
+		if (mag)
+			pmi |= add_to_counter(p, c, first.mod + steady.mod * (periods - 1), mag);
 	}
 	return raise_pmis(p, pmi);
 }
@@ -254,15 +285,18 @@ uint64_t vpmu_headroom_pattern(const struct vpmu *p,
 	k = CPL_CLASS(span[0].tick.cpl);
 	for (unsigned int j = 0; j < p->nactive[k]; j++) {
 		const struct vpmu_counter *c = &p->ctr[p->active[k][j]];
-		uint64_t first, steady, room = c->mask - c->value, r;
+		uint64_t room = c->mask - c->value, r;
+		struct inc first, steady;
 		unsigned int end;
 
 		pattern_incs(c, span, n, &first, &steady, &end);
-		if (first > room)
+		if (first.mag > room)
 			return 0;
-		if (!steady)
+		if (!steady.mag)
 			continue;
-		r = 1 + (room - first) / steady;
+		/* room < 2^48: a larger steady increment leaves one period */
+		r = steady.mag > room ? 1 :
+		    1 + (room - (uint64_t)first.mag) / (uint64_t)steady.mag;
 		if (r < best)
 			best = r;
 	}

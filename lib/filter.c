@@ -79,6 +79,9 @@ int vpmu_set_filter(struct vpmu *p, const struct vpmu_filter *f, char *err,
 	const uint32_t flags_ok = VPMU_FILTER_MASKED | VPMU_FILTER_MATCH_MODIFIERS;
 
 	if (!f) {
+		/* forget the old entries too: a removed filter must not show
+		 * up in a snapshot (save -> restore -> save is the identity) */
+		memset(&p->filter, 0, sizeof(p->filter));
 		p->has_filter = false;
 		vpmu_refresh(p);
 		return 0;

@@ -147,12 +147,53 @@ static void test_kut_loop_shape(void **state)
 	assert_int_equal(rd_(p, MSR_PMC(3), __FILE__, __LINE__), 0);		/* CMASK 2: never 2 per cycle */
 }
 
+/*
+ * Closed-form increments beyond 128 bits (span times x periods x events):
+ * the counter value is still exact modulo 2^W, and the wrap is reported.
+ * A repeat of 2^40 instructions, 3 per tick, for 2^40 periods adds
+ * 3 * 2^80: a multiple of 2^48, so the counter ends where it started.
+ */
+static void test_pattern_huge(void **state)
+{
+	struct vpmu *p = new_pmu("skylake");
+	struct vpmu_span s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.tick.cycles = 1;
+	s.tick.n[VPMU_EV_INSTRUCTIONS] = 3;
+	s.times = 1ull << 40;
+	WR(p, MSR_EVTSEL(0), 0xc0 | SEL_EN | SEL_OS | SEL_INT);
+	WR(p, MSR_PMC(0), 12345);
+	/* (2^48 - 1 - 12345 - 3 * 2^40) / (3 * 2^40) = 84, plus the first */
+	assert_int_equal(vpmu_headroom_pattern(p, &s, 1), 85);
+	assert_int_equal(vpmu_count_pattern(p, &s, 1, 1ull << 40), 1);
+	assert_int_equal(RD(p, MSR_PMC(0)), 12345);
+	assert_int_equal(RD(p, MSR_GSTATUS) & 1, 1);
+	/* one period of exactly 2^64 events: the value is unchanged, but the
+	 * counter wrapped (2^16 times), so the status bit is set */
+	WR(p, MSR_GOVF, 1);
+	s.tick.n[VPMU_EV_INSTRUCTIONS] = 2;
+	s.times = 1ull << 63;
+	assert_int_equal(vpmu_count_pattern(p, &s, 1, 1), 1);
+	assert_int_equal(RD(p, MSR_PMC(0)), 12345);
+	assert_int_equal(RD(p, MSR_GSTATUS) & 1, 1);
+	s.tick.n[VPMU_EV_INSTRUCTIONS] = 3;
+	/* and 2^64 - 1 periods of 2^64 - 1 ticks: (2^64-1)^2 * 3 mod 2^48 */
+	WR(p, MSR_GOVF, 1);
+	s.times = UINT64_MAX;
+	vpmu_count_pattern(p, &s, 1, UINT64_MAX);
+	assert_int_equal(RD(p, MSR_PMC(0)), (12345 + 3) & MASKW(48));
+	assert_int_equal(RD(p, MSR_GSTATUS) & 1, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pattern_equals_nested),
 		cmocka_unit_test(test_headroom_pattern_exact),
 		cmocka_unit_test(test_kut_loop_shape),
+		cmocka_unit_test(test_pattern_huge),
 	};
 
 	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);

@@ -320,6 +320,35 @@ static void test_save_deterministic(void **state)
 	free(b);
 }
 
+/* A removed filter leaves no trace: save -> restore -> save is the identity */
+static void test_removed_filter(void **state)
+{
+	struct vpmu *p = new_pmu_slot(0, "skylake"), *q = new_pmu_slot(1, "skylake");
+	static struct vpmu_filter f;
+	unsigned char *a = blob_alloc(), *b = blob_alloc(), *c = blob_alloc();
+	char err[512] = "";
+	size_t na, nb;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.action = VPMU_FILTER_DENY;
+	f.nevents = 1;
+	f.events[0] = 0xc0;
+	assert_int_equal(vpmu_set_filter(p, &f, err, sizeof(err)), 0);
+	assert_int_equal(vpmu_set_filter(p, NULL, err, sizeof(err)), 0);
+	na = vpmu_save(p, a, vpmu_snapshot_size());
+	/* the same bytes as a PMU that never had a filter */
+	assert_int_equal(vpmu_save(q, c, vpmu_snapshot_size()), na);
+	assert_memory_equal(a, c, na);
+	assert_int_equal(vpmu_restore(q, a, na, err, sizeof(err)), 0);
+	nb = vpmu_save(q, b, vpmu_snapshot_size());
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+	free(c);
+}
+
 /* Every single corrupted byte is detected; the target stays as it was */
 static void corrupt_one(const char *model)
 {
@@ -455,6 +484,7 @@ int main(void)
 		TEST(test_round_trip),
 		TEST(test_restore_rolls_back),
 		TEST(test_save_deterministic),
+		TEST(test_removed_filter),
 		TEST(test_corrupt_byte),
 		TEST(test_truncated),
 		TEST(test_other_model),
