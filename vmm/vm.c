@@ -43,14 +43,19 @@ static void check_cap(struct vm *vm, long cap, const char *name)
 static void open_kvm(struct vm *vm)
 {
 	const char *dev = getenv("VPMU_KVM_DEVICE");
+	int api;
 
 	if (!dev || !*dev)
 		dev = "/dev/kvm";
 	vm->kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		die(EXIT_VMM, "%s: %s (KVM not available)", dev, strerror(errno));
-	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		die(EXIT_VMM, "%s: unexpected KVM API version", dev);
+	api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api < 0)
+		die(EXIT_VMM, "%s: not a KVM device (%s)", dev, strerror(errno));
+	if (api != KVM_API_VERSION)
+		die(EXIT_VMM, "%s: KVM API version %d, vpmu needs %d", dev, api,
+		    KVM_API_VERSION);
 	check_cap(vm, KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP");
 	check_cap(vm, KVM_CAP_SYNC_REGS, "KVM_CAP_SYNC_REGS");
 	check_cap(vm, KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG");

@@ -49,6 +49,7 @@ expect_out() {
 # ---- images that must be refused (no KVM needed) ----
 mkdir "$T/dir"
 printf 'hello, not an ELF\n' >"$T/text"
+: >"$T/notkvm"
 head -c 40 "$G/boot.elf" >"$T/trunc-header"
 head -c 6000 "$G/boot.elf" >"$T/trunc-segment"
 cp "$G/boot.elf" "$T/arm"
@@ -102,6 +103,23 @@ expect 2 "^vpmu: unknown command 'fly' \(see 'vpmu help'\)$" "unknown command" -
 expect 2 "^vpmu: unknown model 'p4'" "cpuid of an unknown model" -- "$VPMU" cpuid p4
 VPMU_KVM_DEVICE=$T/nokvm expect 125 "^vpmu: $T/nokvm: No such file or directory \(KVM not available\)$" \
 	"KVM not available" -- env VPMU_KVM_DEVICE="$T/nokvm" "$VPMU" run "$G/boot.elf"
+expect 125 "^vpmu: $T/notkvm: not a KVM device \(Inappropriate ioctl for device\)$" \
+	"a regular file as the KVM device" -- env VPMU_KVM_DEVICE="$T/notkvm" "$VPMU" run "$G/boot.elf"
+# permission errors: run as an unprivileged user (root reads anything)
+if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ] &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$VPMU" --version >/dev/null 2>&1; then
+	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	chmod 755 "$T"
+	cp "$G/boot.elf" "$T/private.elf" && chmod 600 "$T/private.elf"
+	cp "$G/boot.elf" "$T/public.elf" && chmod 644 "$T/public.elf"
+	expect 2 "^vpmu: $T/private.elf: Permission denied$" "unreadable image" -- \
+		nobody "$VPMU" run "$T/private.elf"
+	mknod "$T/kvm600" c 10 232 && chmod 600 "$T/kvm600"
+	expect 125 "^vpmu: $T/kvm600: Permission denied \(KVM not available\)$" \
+		"unreadable KVM device" -- nobody env VPMU_KVM_DEVICE="$T/kvm600" "$VPMU" run "$T/public.elf"
+else
+	echo "ok - cli: unreadable image and KVM device # SKIP needs root, setpriv and a build nobody can run"
+fi
 
 # ---- subcommands ----
 expect_out 0 '^skylake +Intel' "models lists skylake" -- "$VPMU" models
