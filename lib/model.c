@@ -26,6 +26,20 @@ struct preset {
 	.stepping = (step), .nr_gp = 6, .gp_width = 48, \
 	.amd_perfctr_core = true
 
+/*
+ * Values PMU-FACTS marks unconfirmed (❓) and what was decided:
+ *  - sapphirerapids, alderlake-p: CPUID.0AH as PMU-FACTS §15.1 suggests
+ *    (0x08300805 / 0 / 0xF / 0x8604), not dumped from a real part (§17.9);
+ *  - alderlake-e: 0x07300605 / 0 / 0x7 / 0x8603, event vector length 7
+ *    (7 or 8 unconfirmed, §17.9);
+ *  - alderlake-*: native model ID 1 in leaf 1AH (§17.9);
+ *  - AMD family/model/stepping of zen2/zen3/zen4 are one member of each
+ *    generation's range, which PMU-FACTS does not confirm (§17.20);
+ *  - zen4 CPUID 8000_0022h: EAX bit 0 (PerfMonV2) and EBX[3:0] = 6 only;
+ *    LbrExtV2 and the LBR stack size are left 0, as vpmu has no LBR
+ *    (§17.16);
+ *  - PERF_CAPABILITIES: FW_WRITE only on every preset (§6, §17.8).
+ */
 static const struct preset presets[] = {
 	{ { .name = "lean", INTEL_FM(6, 0x55, 4),
 	    .version = 2, .nr_gp = 4, .gp_width = 48, .nr_fixed = 3,
@@ -179,6 +193,19 @@ static int validate_intel(const struct vpmu_model *m, char *err, size_t len)
 		return vpmu_fmt(err, len, "native model ID %#x exceeds 24 bits", m->native_model_id), -1;
 	if (m->amd_perfctr_core || m->amd_perfmon_v2)
 		return vpmu_fmt(err, len, "AMD PMU features on an Intel model"), -1;
+	/* CPUID.0AH.EDX[15] is defined from v5 on, reserved before (§1.2) */
+	if (m->anythread_deprecated && m->version < 5)
+		return vpmu_fmt(err, len, "AnyThread deprecation (CPUID.0AH EDX[15]) needs perfmon v5"), -1;
+	/* EBX bit i means something only for i < EAX[31:24] (§1.2) */
+	if (m->events_len < 32 && (m->events_unavailable >> m->events_len))
+		return vpmu_fmt(err, len, "unavailable-event bits %#x lie beyond the event vector length %u",
+				m->events_unavailable & ~(uint32_t)(BIT(m->events_len) - 1),
+				m->events_len), -1;
+	/* hybrid parts (leaf 1AH, §1.5, §13) are perfmon v5 parts */
+	if ((m->core_type || m->native_model_id) && m->version < 5)
+		return vpmu_fmt(err, len, "a hybrid core type needs perfmon v5"), -1;
+	if (m->native_model_id && !m->core_type)
+		return vpmu_fmt(err, len, "a native model ID needs a hybrid core type"), -1;
 	return 0;
 }
 
@@ -188,7 +215,8 @@ static int validate_amd(const struct vpmu_model *m, char *err, size_t len)
 
 	if (m->version || m->nr_fixed || m->fixed_bitmap || m->pdcm ||
 	    m->perf_capabilities || m->freeze_on_pmi || m->core_type ||
-	    m->anythread_deprecated || m->events_len || m->events_unavailable)
+	    m->anythread_deprecated || m->events_len || m->events_unavailable ||
+	    m->rdpmc_fast_low32 || m->native_model_id)
 		return vpmu_fmt(err, len, "Intel architectural PMU fields on an AMD model"), -1;
 	if (m->gp_width != 48)
 		return vpmu_fmt(err, len, "AMD core counters are 48 bits wide, not %u", m->gp_width), -1;

@@ -92,7 +92,8 @@ static int amd_decode(const struct vpmu *p, uint32_t msr, bool *ctl)
 	if (msr - MSR_K7_EVNTSEL0 < 8) {	/* legacy aliases of 0..3 */
 		off = msr - MSR_K7_EVNTSEL0;
 		*ctl = off < 4;
-		return (int)(off & 3);
+		/* a PerfMonV2 model may have fewer than 4 counters (§14.1) */
+		return p->ctr[off & 3].exists ? (int)(off & 3) : -1;
 	}
 	off = msr - MSR_F15H_PERF_CTL0;
 	if (off < 2 * VPMU_MAX_GP && p->model.amd_perfctr_core) {

@@ -146,6 +146,20 @@ static int replay(struct vpmu *p, uint32_t msr, uint64_t val, const char *what,
 	return -1;
 }
 
+/*
+ * GLOBAL_STATUS bits a guest can reach: overflows (none on Intel v1 and
+ * pre-PerfMonV2 AMD, which have no status register), plus on Intel v4+
+ * whatever STATUS_SET can set, freeze bits included (§5.1, §5.4, §14.4).
+ */
+static uint64_t status_reachable(const struct vpmu *p)
+{
+	if (!p->overflow_status)
+		return 0;
+	if (vpmu_is_intel(&p->model) && p->model.version >= 4)
+		return ~p->status_set_rsvd;
+	return p->counter_bits;
+}
+
 static int restore_regs(struct vpmu *p, struct cursor *c, char *err, size_t errlen)
 {
 	const struct vpmu_model *m = &p->model;
@@ -180,7 +194,7 @@ static int restore_regs(struct vpmu *p, struct cursor *c, char *err, size_t errl
 			return vpmu_fmt(err, errlen, "snapshot holds an invalid counter %u", s), -1;
 		ctr->value = value[s];
 	}
-	if ((regs[2] & p->status_clear_rsvd) || (regs[4] & ~p->counter_bits))
+	if ((regs[2] & ~status_reachable(p)) || (regs[4] & ~p->counter_bits))
 		return vpmu_fmt(err, errlen, "snapshot holds an invalid status %#llx",
 				(unsigned long long)regs[2]), -1;
 	p->global_status = regs[2];

@@ -258,6 +258,31 @@ static void test_validate(void **state)
 	m.nr_gp = 9;
 	expect_invalid(&m, "AMD with 9 counters");
 
+	/* CPUID.0AH.EDX[15] exists from v5 on (§1.2) */
+	m = *sky;
+	m.anythread_deprecated = true;
+	expect_invalid(&m, "AnyThread deprecation on v4");
+	/* EBX bits beyond the event vector length mean nothing (§1.2) */
+	m = *sky;
+	m.events_unavailable = 1u << 7;
+	expect_invalid(&m, "unavailable-event bit 7 with a vector of 7");
+	m.events_len = 8;
+	assert_int_equal(vpmu_model_validate(&m, err, sizeof(err)), 0);
+	/* hybrid core types are v5 parts (§13) */
+	m = *sky;
+	m.core_type = VPMU_CORE_ATOM;
+	expect_invalid(&m, "hybrid core type on v4");
+	m = *preset("icelake");
+	m.native_model_id = 1;
+	expect_invalid(&m, "native model ID without a core type");
+	/* Intel-only knobs on AMD */
+	m = *zen;
+	m.rdpmc_fast_low32 = true;
+	expect_invalid(&m, "fast RDPMC on AMD");
+	m = *zen;
+	m.native_model_id = 1;
+	expect_invalid(&m, "native model ID on AMD");
+
 	/* a short buffer gets a NUL-terminated prefix */
 	m = base1;
 	m.nr_gp = 9;

@@ -371,6 +371,33 @@ static void test_spot_zen4(void **state)
 	assert_int_equal(RD(p, 0xC0010000), 0x100000020ull | SEL_EN | SEL_OS);
 }
 
+/* A PerfMonV2 model with 2 counters: the legacy MSRs of counters 2 and 3
+ * do not exist either (KVM: #GP for an index beyond the count) */
+static void test_v2_few_counters(void **state)
+{
+	struct vpmu_model m = *preset("zen4");
+	struct vpmu *p;
+
+	(void)state;
+	m.nr_gp = 2;
+	p = new_pmu_model(0, &m);
+	for (unsigned int i = 0; i < 4; i++) {
+		if (i < 2) {
+			WR(p, AMD_K7_CTL(i), SEL_EN | 0xc0);
+			assert_int_equal(RD(p, AMD_CTL(i)), SEL_EN | 0xc0);
+			WR(p, AMD_K7_CTR(i), 5);
+			assert_int_equal(RD(p, AMD_CTR(i)), 5);
+		} else {
+			WR_GP(p, AMD_K7_CTL(i), 0);
+			RD_GP(p, AMD_K7_CTR(i));
+			WR_GP(p, AMD_CTL(i), 0);
+			RD_GP(p, AMD_CTR(i));
+		}
+	}
+	WR(p, AMD_GCTL, ~0ull);
+	assert_int_equal(RD(p, AMD_GCTL), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +411,7 @@ int main(void)
 		TEST(test_vpmu_reset),
 		TEST(test_spot_zen2),
 		TEST(test_spot_zen4),
+		TEST(test_v2_few_counters),
 	};
 	return cmocka_run_group_tests_name("msr_amd", tests, NULL, NULL);
 }

@@ -349,6 +349,85 @@ static void test_removed_filter(void **state)
 	free(c);
 }
 
+static uint32_t crc32_ieee(const unsigned char *b, size_t n)
+{
+	uint32_t crc = ~0u;
+
+	for (size_t i = 0; i < n; i++) {
+		crc ^= b[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+	}
+	return ~crc;
+}
+
+/* Put v at byte offset `at` of a blob and fix its CRC (the format is in
+ * lib/snapshot.c: CRC-32 of all bytes before the last four). */
+static void forge(unsigned char *b, size_t n, size_t at, uint64_t v)
+{
+	uint32_t crc;
+
+	for (int i = 0; i < 8; i++)
+		b[at + i] = (unsigned char)(v >> (8 * i));
+	crc = crc32_ieee(b, n - 4);
+	for (int i = 0; i < 4; i++)
+		b[n - 4 + i] = (unsigned char)(crc >> (8 * i));
+}
+
+/* Where GLOBAL_STATUS sits in a blob: save a recognisable status. */
+static size_t status_offset(unsigned char *b)
+{
+	struct vpmu *p = new_pmu_slot(2, "zen4");
+	const uint64_t mark = 0x2d;
+	size_t n = vpmu_save((WR(p, AMD_GSET, mark), p), b, vpmu_snapshot_size());
+
+	for (size_t at = 0; at + 8 <= n; at++) {
+		uint64_t v = 0;
+
+		for (int i = 0; i < 8; i++)
+			v |= (uint64_t)b[at + i] << (8 * i);
+		if (v == mark)
+			return at;
+	}
+	fail_msg("status not found in a zen4 blob");
+	return 0;
+}
+
+/* A blob with a valid CRC but a status the guest could never reach is
+ * refused: bits beyond the counters, or any bit where there is no
+ * status register (Intel v1, AMD before PerfMonV2) */
+static void test_forged_status(void **state)
+{
+	static const struct { const char *model; uint64_t status; bool ok; } cases[] = {
+		{ "zen4", 0x3f, true },			/* six counters */
+		{ "zen4", 1ull << 40, false },
+		{ "zen4", 1ull << 6, false },
+		{ "zen2", 1, false },			/* no status register */
+		{ "k10", 1, false },
+		{ "coreduo", 1, false },		/* v1 */
+		{ "lean", 1ull << 33, true },		/* fixed 1 */
+		{ "lean", 1ull << 62, false },		/* v2: nothing sets OvfBuf */
+		{ "skylake", 1ull << 62, true },	/* v4: STATUS_SET can */
+		{ "skylake", 1ull << 63, false },	/* CondChgd: never */
+	};
+	unsigned char *b = blob_alloc();
+	size_t at = status_offset(b);
+	char err[512];
+
+	(void)state;
+	for (unsigned int k = 0; k < ARRAY_LEN(cases); k++) {
+		struct vpmu *p = new_pmu_slot(0, cases[k].model), *q = new_pmu_slot(1, cases[k].model);
+		size_t n = vpmu_save(p, b, vpmu_snapshot_size());
+		int r;
+
+		forge(b, n, at, cases[k].status);
+		r = vpmu_restore(q, b, n, err, sizeof(err));
+		CHECK(r == (cases[k].ok ? 0 : -1), "%s status %#llx: restore %d (%s)",
+		      cases[k].model, (unsigned long long)cases[k].status, r, r ? err : "");
+	}
+	free(b);
+}
+
 /* Every single corrupted byte is detected; the target stays as it was */
 static void corrupt_one(const char *model)
 {
@@ -485,6 +564,7 @@ int main(void)
 		TEST(test_restore_rolls_back),
 		TEST(test_save_deterministic),
 		TEST(test_removed_filter),
+		TEST(test_forged_status),
 		TEST(test_corrupt_byte),
 		TEST(test_truncated),
 		TEST(test_other_model),
