@@ -249,6 +249,12 @@ uint32_t vpmu_active_events(const struct vpmu *p, unsigned int cpl);
  * raised, in GLOBAL_STATUS layout (GP i = bit i, fixed i = bit 32+i); they
  * are also latched for vpmu_take_pmi().  Bulk callers must keep repeat
  * within vpmu_headroom() to keep freeze-on-PMI and PMIs exact.
+ *
+ * Instruction boundaries (PMU-FACTS §10): report an instruction *after*
+ * applying its own effects on the PMU, so that it counts with the enable
+ * state in effect after it (the WRMSR that enables a counter is counted,
+ * the one that disables it is not), and never report an instruction that
+ * faulted.
  */
 uint64_t vpmu_count(struct vpmu *p, const struct vpmu_tick *tick,
 		    uint64_t repeat);
@@ -285,7 +291,7 @@ uint64_t vpmu_take_pmi(struct vpmu *p);
 bool vpmu_lvtpc_automask(const struct vpmu_model *m);
 
 /* ------------------------------------------------------------------ */
-/* Event filter (like KVM_SET_PMU_EVENT_FILTER, PMU-FACTS/KUT §8.2)     */
+/* Event filter (semantics of KVM_SET_PMU_EVENT_FILTER, plus modifiers) */
 /* ------------------------------------------------------------------ */
 
 #define VPMU_FILTER_MAX		300

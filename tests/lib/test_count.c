@@ -334,6 +334,32 @@ static void test_global_ctrl_gates(void **state)
 	}
 }
 
+/*
+ * The instruction-boundary contract (vpmu.h, PMU-FACTS §10), driven the
+ * way an engine drives it: each instruction's MSR effect first, then its
+ * tick.  kvm-unit-tests' measured block, reduced: enabling WRMSR, k
+ * instructions, disabling WRMSR counts k + 1 (the enabling one only); a
+ * faulting WRMSR (reserved bit: #GP) is not reported, so it counts nothing.
+ */
+static void test_instruction_boundary(void **state)
+{
+	struct vpmu *p = new_pmu("skylake");
+	struct vpmu_tick one = ev_tick(1, 0, INSTR, 1);
+
+	(void)state;
+	WR(p, MSR_GCTRL, 0);
+	WR(p, MSR_EVTSEL(0), SEL_INSTR | SEL_ON);
+	WR(p, MSR_GCTRL, 1);		/* the enabling WRMSR ... */
+	count1(p, &one);		/* ... retires, counted */
+	count_n(p, &one, 7);
+	WR(p, MSR_GCTRL, 0);		/* the disabling WRMSR ... */
+	count1(p, &one);		/* ... retires, not counted */
+	assert_int_equal(pmc(p, 0), 8);
+	WR_GP(p, MSR_GCTRL, 1ull << 40);	/* #GP: the engine reports nothing */
+	count1(p, &one);		/* the next instruction, still disabled */
+	assert_int_equal(pmc(p, 0), 8);
+}
+
 /* v1: no GLOBAL_CTRL, EN alone enables */
 static void test_v1_counts_with_en(void **state)
 {
@@ -1015,6 +1041,7 @@ int main(void)
 		TEST(test_mixed_thresholds),
 		TEST(test_enable_bit),
 		TEST(test_global_ctrl_gates),
+		TEST(test_instruction_boundary),
 		TEST(test_v1_counts_with_en),
 		TEST(test_usr_os),
 		TEST(test_fixed_counter_events),
