@@ -3,7 +3,9 @@
 #
 #   make            build the library, the VMM and the guest tests
 #   make check      install missing packages, build with gcc and clang,
-#                   run every test; ends with "N passed, N failed, N skipped"
+#                   run every test (host tests also under ASan + UBSan);
+#                   ends with "N passed, N failed, N skipped"
+#   make fuzz       run each fuzz target for FUZZ_TIME s (fuzz/README.md)
 #   make demo       build and run the demo guest under vpmu
 #   make bench      run the benchmarks (bench/README.md)
 
@@ -39,10 +41,16 @@ include lib/lib.mk
 -include fuzz/fuzz.mk
 
 # The whole suite: gcc build (+ everything), clang build of the host code,
-# then the runner, whose last line is the summary.
+# the host-side unit tests again under ASan + UBSan, the fuzz corpora
+# replayed under the same sanitizers, then the runner, whose last line is
+# the summary.
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang lib tests
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan OPT="-O1 -g" \
+		EXTRA_CFLAGS="$(SANITIZE)" EXTRA_LDFLAGS="$(SANITIZE)" tests
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)tests/run.sh $(BUILD)
 
 test:

@@ -4,8 +4,9 @@
 #   tests/run.sh [BUILD [SCRIPT...]]   (BUILD defaults to "build")
 #
 # With SCRIPT names (e.g. kut.sh), only those tests/t scripts run.
-# Test programs: the cmocka binaries $BUILD/tests/test_* and
-# $BUILD/clang/tests/test_* (run with TAP output), and the scripts
+# Test programs: the cmocka binaries $BUILD/tests/test_*,
+# $BUILD/clang/tests/test_* and $BUILD/asan/tests/test_* (ASan + UBSan
+# build; run with TAP output), and the scripts
 # tests/t/*.sh, which print TAP themselves (they get BUILD in the
 # environment).  "ok" is a pass, "not ok ... # SKIP" or "ok ... # SKIP" a
 # skip, any other "not ok" a failure; a program that exits non-zero
@@ -45,7 +46,7 @@ run_one() {	# label, command...
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
-[ ${#only[@]} -gt 0 ] || for dir in "$BUILD/tests" "$BUILD/clang/tests"; do
+[ ${#only[@]} -gt 0 ] || for dir in "$BUILD/tests" "$BUILD/clang/tests" "$BUILD/asan/tests"; do
 	[ -d "$dir" ] || continue
 	for t in "$dir"/test_*; do
 		[ -x "$t" ] && [ -f "$t" ] || continue
