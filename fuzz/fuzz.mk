@@ -11,14 +11,14 @@ FUZZ_TARGETS := msr snapshot loader
 FUZZ_TIME    ?= 60
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g -Iinclude -Ifuzz -Ivmm $(FUZZ_SAN)
+FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g -Iinclude -Ifuzz -Ivmm -Itests/lib $(FUZZ_SAN)
 FUZZ_DIR     := $(BUILD)/fuzz
 
 FUZZ_PMU_SRCS   := fuzz/ops.c fuzz/pmu_view.c $(LIB_SRCS)
 fuzz_srcs_msr      := fuzz/fuzz_msr.c $(FUZZ_PMU_SRCS)
 fuzz_srcs_snapshot := fuzz/fuzz_snapshot.c $(FUZZ_PMU_SRCS)
 fuzz_srcs_loader   := fuzz/fuzz_loader.c vmm/loader_parse.c
-FUZZ_DEPS := $(wildcard fuzz/*.h lib/*.h vmm/loader.h) include/vpmu.h
+FUZZ_DEPS := $(wildcard fuzz/*.h lib/*.h vmm/loader.h) tests/lib/crc32.h include/vpmu.h
 
 .PHONY: fuzz fuzz-merge fuzz-replay
 fuzz-replay: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/replay_%)

@@ -19,6 +19,7 @@
  */
 #include <string.h>
 
+#include "crc32.h"
 #include "fuzz.h"
 #include "ops.h"
 
@@ -28,18 +29,6 @@
 
 static _Alignas(8) unsigned char src_mem[8192], dst_mem[8192], before[8192];
 static uint8_t blob[BLOB_MAX];
-
-static uint32_t crc32_ieee(const uint8_t *buf, size_t len)
-{
-	uint32_t crc = ~0u;
-
-	for (size_t i = 0; i < len; i++) {
-		crc ^= buf[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
-	}
-	return ~crc;
-}
 
 static void fix_crc(uint8_t *b, size_t len)
 {

@@ -6,6 +6,7 @@
  * a blob of another model is refused (the last with the differences named),
  * and a refused restore leaves the instance unchanged.
  */
+#include "crc32.h"
 #include "helpers.h"
 
 #include <stdio.h>
@@ -347,18 +348,6 @@ static void test_removed_filter(void **state)
 	free(a);
 	free(b);
 	free(c);
-}
-
-static uint32_t crc32_ieee(const unsigned char *b, size_t n)
-{
-	uint32_t crc = ~0u;
-
-	for (size_t i = 0; i < n; i++) {
-		crc ^= b[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
-	}
-	return ~crc;
 }
 
 /* Put v at byte offset `at` of a blob and fix its CRC (the format is in
