@@ -2,7 +2,8 @@
 #
 #   ENGINE_OBJS       every engine object; vmm/vmm.mk links them into
 #                     $(BUILD)/vpmu together with $(ENGINE_LDLIBS)
-#   ENGINE_CORE_OBJS  the KVM-free layer (decode, retire rule, host quirks)
+#   ENGINE_CORE_OBJS  the KVM-free layer (decode, retire rule, host quirks,
+#                     counted-loop qualification)
 #                     that the unit tests link
 #   ENGINE_LDLIBS     libraries the engine needs.  Debian's libzydis-dev
 #                     ships libZydis.so: the flag is -lZydis, not -lzydis.
@@ -11,7 +12,7 @@
 # by `make tests` and run by tests/run.sh with the library tests.
 ENGINE_SRCS      := $(wildcard engine/*.c)
 ENGINE_OBJS      := $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
-ENGINE_CORE_SRCS := engine/decode.c engine/retire.c engine/quirks.c
+ENGINE_CORE_SRCS := engine/decode.c engine/retire.c engine/quirks.c engine/loop.c
 ENGINE_CORE_OBJS := $(ENGINE_CORE_SRCS:%.c=$(BUILD)/%.o)
 ENGINE_HDRS      := $(wildcard engine/*.h)
 ENGINE_LDLIBS    := -lZydis -lpthread

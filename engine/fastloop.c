@@ -45,18 +45,10 @@ static uint64_t width_mask(unsigned int bits)
 	return bits >= 64 ? ~0ull : (1ull << bits) - 1;
 }
 
-/* One period: the taken LOOP, then the body's plain instructions. */
 static unsigned int period_spans(struct vcpu *v, const struct fastloop *f,
 				 struct vpmu_span s[2])
 {
-	const struct insn plain = { .cls = INSN_PLAIN, .length = 1 };
-
-	memset(s, 0, 2 * sizeof(s[0]));
-	insn_retire_tick_taken(&f->loop, true, f->cpl, E(v)->cpi, &s[0].tick);
-	s[0].times = 1;
-	insn_retire_tick_taken(&plain, false, f->cpl, E(v)->cpi, &s[1].tick);
-	s[1].times = f->shape.body;
-	return f->shape.body ? 2 : 1;
+	return loop_period_spans(&f->loop, f->shape.body, f->cpl, E(v)->cpi, s);
 }
 
 static void count_periods(struct vcpu *v, const struct fastloop *f,

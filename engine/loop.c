@@ -7,6 +7,9 @@
 
 #include <Zydis/Zydis.h>
 #include <pthread.h>
+#include <string.h>
+
+#include "retire.h"
 
 static ZydisDecoder full[CPU_MODE_NR];
 static pthread_once_t full_once = PTHREAD_ONCE_INIT;
@@ -83,4 +86,17 @@ bool loop_qualifies(const struct insn *l, uint64_t rip, const uint8_t *code,
 		off += i.length;
 	}
 	return at == rip;
+}
+
+unsigned int loop_period_spans(const struct insn *l, unsigned int body,
+			       uint8_t cpl, uint32_t cpi, struct vpmu_span s[2])
+{
+	const struct insn plain = { .cls = INSN_PLAIN, .length = 1 };
+
+	memset(s, 0, 2 * sizeof(s[0]));
+	insn_retire_tick_taken(l, true, cpl, cpi, &s[0].tick);
+	s[0].times = 1;
+	insn_retire_tick_taken(&plain, false, cpl, cpi, &s[1].tick);
+	s[1].times = body;
+	return body ? 2 : 1;
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "vpmu.h"
 
 #define LOOP_MAX_BODY	64
 
@@ -37,5 +38,15 @@ struct loop_shape {
  */
 bool loop_qualifies(const struct insn *l, uint64_t rip, const uint8_t *code,
 		    size_t len, struct loop_shape *shape);
+
+/*
+ * One period of a qualifying loop as vpmu_count_pattern() spans: the
+ * taken LOOP `l`, then `body` plain instructions (a body instruction is
+ * INSN_PLAIN, INSN_PAUSE or INSN_FENCE, which all retire the same tick:
+ * engine/retire.c), at `cpl`, `cpi` cycles each.  Returns the number of
+ * spans (1 for `loop .`).
+ */
+unsigned int loop_period_spans(const struct insn *l, unsigned int body,
+			       uint8_t cpl, uint32_t cpi, struct vpmu_span s[2]);
 
 #endif
