@@ -16,20 +16,15 @@ const struct engine_ops engine_none = {
 
 const struct engine_ops *engine_default(void)
 {
-	return &engine_exact ? &engine_exact : &engine_none;
+	return &engine_exact;
 }
 
 const struct engine_ops *engine_find(const char *name, char *err, size_t len)
 {
 	if (!strcmp(name, "none"))
 		return &engine_none;
-	if (!strcmp(name, "exact")) {
-		if (&engine_exact)
-			return &engine_exact;
-		snprintf(err, len, "engine 'exact' is not built yet (valid: none)");
-		return NULL;
-	}
-	snprintf(err, len, "unknown engine '%s' (valid: none%s)", name,
-		 &engine_exact ? ", exact" : "");
+	if (!strcmp(name, "exact"))
+		return &engine_exact;
+	snprintf(err, len, "unknown engine '%s' (valid: none, exact)", name);
 	return NULL;
 }

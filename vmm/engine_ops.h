@@ -50,15 +50,12 @@ struct engine_ops {
 
 /* The engines this binary knows. */
 extern const struct engine_ops engine_none;
-/*
- * The exact engine (engine/engine_step.c) defines this symbol; the VMM
- * refers to it weakly, so a build without engine objects still links.
- */
-extern const struct engine_ops engine_exact __attribute__((weak));
+/* The exact engine (engine/engine_step.c). */
+extern const struct engine_ops engine_exact;
 
-/* By name ("none", "exact"); NULL and a reason in err if unknown/unbuilt. */
+/* By name ("none", "exact"); NULL and a reason in err if unknown. */
 const struct engine_ops *engine_find(const char *name, char *err, size_t len);
-/* The default: "exact" when built, else "none". */
+/* The default: "exact". */
 const struct engine_ops *engine_default(void);
 
 #endif

@@ -48,7 +48,7 @@ static int parse_item(const char *s, size_t len, struct vpmu_filter *f,
 		return 0;
 	}
 	if (f->nevents == VPMU_FILTER_MAX) {
-		snprintf(err, errlen, "more than %u events", VPMU_FILTER_MAX);
+		snprintf(err, errlen, "more than %d events", VPMU_FILTER_MAX);
 		return -1;
 	}
 	if (parse_event(s, len, &v))
