@@ -233,31 +233,42 @@ static void pattern_incs(const struct vpmu_counter *c,
 	*steady = (c->flags & CF_EDGE) ? period_inc(c, span, n, &prev) : *first;
 }
 
-static bool one_cpl_class(const struct vpmu_span *span, unsigned int n)
+#define SPANS_EMPTY	(-1)	/* no span has a tick: no cycle passes */
+#define SPANS_MIXED	(-2)	/* ticks at CPL 0 and at CPL > 0 */
+
+/* The CPL class shared by every span that has ticks (spans with
+ * times == 0 do not happen, so their CPL does not matter). */
+static int span_class(const struct vpmu_span *span, unsigned int n)
 {
-	for (unsigned int i = 1; i < n; i++)
-		if (CPL_CLASS(span[i].tick.cpl) != CPL_CLASS(span[0].tick.cpl))
-			return false;
-	return n > 0;
+	int k = SPANS_EMPTY;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!span[i].times)
+			continue;
+		if (k == SPANS_EMPTY)
+			k = (int)CPL_CLASS(span[i].tick.cpl);
+		else if (k != (int)CPL_CLASS(span[i].tick.cpl))
+			return SPANS_MIXED;
+	}
+	return k;
 }
 
 uint64_t vpmu_count_pattern(struct vpmu *p, const struct vpmu_span *span,
 			    unsigned int n, uint64_t periods)
 {
 	uint64_t pmi = 0;
-	unsigned int k;
+	int k = span_class(span, n);
 
-	if (!periods || !n)
+	if (!periods || k == SPANS_EMPTY)
 		return 0;
-	if (!one_cpl_class(span, n)) {
+	if (k == SPANS_MIXED) {
 		for (uint64_t r = 0; r < periods; r++)
 			for (unsigned int i = 0; i < n; i++)
 				if (span[i].times)
 					pmi |= vpmu_count(p, &span[i].tick, span[i].times);
 		return pmi;
 	}
-	k = CPL_CLASS(span[0].tick.cpl);
-	edge_other_cpl(p, k);
+	edge_other_cpl(p, (unsigned int)k);
 	for (unsigned int j = 0; j < p->nactive[k]; j++) {
 		struct vpmu_counter *c = &p->ctr[p->active[k][j]];
 		struct inc first, steady;
@@ -278,11 +289,12 @@ uint64_t vpmu_headroom_pattern(const struct vpmu *p,
 			       const struct vpmu_span *span, unsigned int n)
 {
 	uint64_t best = UINT64_MAX;
-	unsigned int k;
+	int k = span_class(span, n);
 
-	if (!one_cpl_class(span, n))
+	if (k == SPANS_EMPTY)
+		return UINT64_MAX;
+	if (k == SPANS_MIXED)
 		return 0;
-	k = CPL_CLASS(span[0].tick.cpl);
 	for (unsigned int j = 0; j < p->nactive[k]; j++) {
 		const struct vpmu_counter *c = &p->ctr[p->active[k][j]];
 		uint64_t room = c->mask - c->value, r;

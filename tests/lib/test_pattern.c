@@ -5,6 +5,8 @@
  * EDGE included), both give the same counters, status and PMI requests,
  * and that vpmu_headroom_pattern() is exact.
  */
+#include <stdlib.h>
+
 #include "helpers.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -187,6 +189,49 @@ static void test_pattern_huge(void **state)
 	assert_int_equal(RD(p, MSR_GSTATUS) & 1, 1);
 }
 
+/*
+ * Spans that never tick (times == 0) take no cycle: a pattern of only such
+ * spans changes nothing, not even the EDGE state of counters of the other
+ * CPL class (found by fuzz_snapshot), and their CPL does not matter.
+ */
+static void test_pattern_empty_spans(void **state)
+{
+	struct vpmu *p = new_pmu_slot(0, "zen3"), *q;
+	unsigned char *a = malloc(vpmu_snapshot_size()), *b = malloc(vpmu_snapshot_size());
+	struct vpmu_span s[2];
+
+	(void)state;
+	memset(s, 0, sizeof(s));
+	/* a user-only EDGE counter of conditional branches, mid-edge */
+	WR(p, AMD_CTL(5), AMD_EV(0xd1, 0) | SEL_EN | SEL_USR | SEL_EDGE | SEL_CMASK(1));
+	s[0].tick.cycles = 1;
+	s[0].tick.cpl = 3;
+	s[0].tick.n[VPMU_EV_BR_COND] = 1;
+	s[0].times = 1;
+	vpmu_count_pattern(p, s, 1, 1);		/* condition now true */
+	assert_int_equal(RD(p, AMD_CTR(5)), 1);
+	q = new_pmu_slot(1, "zen3");
+	memcpy(q, p, vpmu_state_size());
+	s[0].tick.cpl = 0;			/* a kernel span that never ticks */
+	s[0].times = 0;
+	assert_int_equal(vpmu_headroom_pattern(p, s, 1), UINT64_MAX);
+	assert_int_equal(vpmu_count_pattern(p, s, 1, 5), 0);
+	assert_int_equal(vpmu_save(p, a, vpmu_snapshot_size()), vpmu_save(q, b, vpmu_snapshot_size()));
+	assert_memory_equal(a, b, vpmu_snapshot_size());
+	/* the edge was kept: another true cycle at CPL 3 is no new edge */
+	s[0].tick.cpl = 3;
+	s[0].times = 1;
+	vpmu_count_pattern(p, s, 1, 1);
+	assert_int_equal(RD(p, AMD_CTR(5)), 1);
+	/* an empty span at CPL 0 beside user spans: still one CPL class */
+	s[1] = s[0];
+	s[1].tick.cpl = 0;
+	s[1].times = 0;
+	assert_int_not_equal(vpmu_headroom_pattern(p, s, 2), 0);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_headroom_pattern_exact),
 		cmocka_unit_test(test_kut_loop_shape),
 		cmocka_unit_test(test_pattern_huge),
+		cmocka_unit_test(test_pattern_empty_spans),
 	};
 
 	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
