@@ -119,6 +119,8 @@ static void parse_opt(struct vm_config *c, int opt, const char *arg,
 	case 't':
 		if (!parse_seconds(arg, &c->timeout))
 			die(EXIT_USAGE, "--timeout: '%s' is not a number of seconds", arg);
+		if (c->timeout > 0 && c->timeout < 0.001)	/* 0 would mean "never" */
+			die(EXIT_USAGE, "--timeout: '%s' is below 1 ms", arg);
 		break;
 	case 'q': c->quiet = true; break;
 	case OPT_NO_MSR_FILTER: c->no_msr_filter = true; break;
@@ -183,6 +185,7 @@ int cmd_run(int argc, char **argv)
 	c->model = engine_adjusted_model(c->model, c->engine);
 	/* bad input first, KVM second: `vpmu run bad.elf` says what is bad */
 	multiboot_check_file(c->image, c->mem_bytes);
+	multiboot_check_args(c->cmdline, c->env);
 	vm_create(&vm);
 	status = vm_run(&vm);
 	if (vm.exit_msg[0])

@@ -58,6 +58,8 @@ struct vm;
  * one).  Called before KVM is opened, so bad input is reported first.
  */
 void multiboot_check_file(const char *path, size_t ram);
+/* The guest command line and --env FILE fit their boot areas (exits 2). */
+void multiboot_check_args(const char *cmdline, const char *env);
 /* Load image, module and boot info into RAM and set the BSP's state. */
 void multiboot_load(struct vm *vm);
 

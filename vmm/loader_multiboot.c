@@ -74,6 +74,25 @@ void multiboot_check_file(const char *path, size_t ram)
 	unmap_file(&f);
 }
 
+static void check_env(const char *env)
+{
+	struct mapped_file f;
+
+	if (!env)
+		return;
+	f = map_file(env, "--env ");
+	if (f.len > MB_MODULE_MAX)
+		die(EXIT_USAGE, "--env %s: larger than %u KiB", env, MB_MODULE_MAX >> 10);
+	unmap_file(&f);
+}
+
+void multiboot_check_args(const char *cmdline, const char *env)
+{
+	if (strlen(cmdline) + 1 > MB_CMDLINE_MAX)
+		die(EXIT_USAGE, "guest command line longer than %u bytes", MB_CMDLINE_MAX - 1);
+	check_env(env);
+}
+
 static void put32(struct vm *vm, uint32_t gpa, uint32_t val)
 {
 	memcpy(vm_gpa(vm, gpa, 4), &val, 4);
@@ -86,7 +105,7 @@ static uint32_t load_module(struct vm *vm)
 
 	if (!vm->cfg.env)
 		return 0;
-	f = map_file(vm->cfg.env, "--env ");
+	f = map_file(vm->cfg.env, "--env ");	/* size checked before KVM */
 	if (f.len > MB_MODULE_MAX)
 		die(EXIT_USAGE, "--env %s: larger than %u KiB", vm->cfg.env,
 		    MB_MODULE_MAX >> 10);

@@ -8,11 +8,15 @@
  * the guest's #GP handler, taken from IDT gate 13.  When it hits, the
  * exception frame on the guest stack names the faulting instruction:
  *
- *   - bytes 0F 33 (RDPMC) and the model allows it (vpmu_rdpmc with CPL
- *     from the saved CS, CR0.PE, CR4.PCE; SDM Vol. 2B RDPMC "Operation"):
- *     the exception is unwound as if it never happened: EDX:EAX = value
- *     (upper halves of RAX/RDX zeroed as a 32-bit register write does),
- *     RIP = faulting RIP + 2, CS/RFLAGS/RSP/SS from the frame (RF clear);
+ *   - an RDPMC (0F 33, with any prefixes but LOCK) that the model allows
+ *     (vpmu_rdpmc with CPL from the saved CS, CR0.PE, CR4.PCE; SDM Vol. 2B
+ *     RDPMC "Operation"): the exception is unwound as if it never
+ *     happened: EDX:EAX = value (upper halves of RAX/RDX zeroed as a
+ *     32-bit register write does), RIP past the instruction,
+ *     CS/RFLAGS/RSP/SS from the frame (RF clear).  Only when the hit is a
+ *     real exception delivery: the vCPU runs in the gate's CS and the
+ *     frame's CPL is not below it; a ring-3 jump to the handler with a
+ *     forged frame is never unwound (tests/vmm/test_rdpmc_hook.c);
  *   - anything else (a real #GP, or an RDPMC the model faults): the
  *     guest's handler runs.  The breakpoint would re-trigger at the same
  *     RIP (quirk 6), so guestdbg steps one instruction with it disarmed
@@ -69,8 +73,12 @@ static bool lma(const struct kvm_sregs *s)
 	return s->efer & EFER_LMA;
 }
 
-/* Linear address of the #GP handler per IDT gate 13, 0 if none usable. */
-static uint64_t gp_handler(struct vcpu *v)
+/*
+ * IDT gate 13: the #GP handler's linear address and code segment
+ * selector; 0 if there is no usable gate (SDM Vol. 3A Figures 6-2 and
+ * 6-8: 32-bit and 64-bit interrupt/trap gates).
+ */
+static uint64_t gp_gate(struct vcpu *v, uint16_t *sel)
 {
 	const struct kvm_sregs *s = vcpu_sregs(v);
 	unsigned int gsize = lma(s) ? 16 : 8;
@@ -85,12 +93,20 @@ static uint64_t gp_handler(struct vcpu *v)
 	type = (g[1] >> 8) & 0xf;
 	if (!(g[1] & (1u << 15)) || (type != GATE_INTR32 && type != GATE_TRAP32))
 		return 0;
-	/* SDM Vol. 3A Figures 6-2 (32-bit) and 6-8 (64-bit IDT gates) */
+	*sel = (uint16_t)(g[0] >> 16);
 	if (lma(s))
 		return (g[0] & 0xffff) | (g[1] & 0xffff0000u) | ((uint64_t)g[2] << 32);
-	if (guest_read_gdt_desc(v->vm, s, (uint16_t)(g[0] >> 16), &cs))
+	if (guest_read_gdt_desc(v->vm, s, *sel, &cs))
 		return 0;
 	return (cs.base + ((g[0] & 0xffff) | (g[1] & 0xffff0000u))) & 0xffffffffull;
+}
+
+/* Linear address of the #GP handler per IDT gate 13, 0 if none usable. */
+static uint64_t gp_handler(struct vcpu *v)
+{
+	uint16_t sel;
+
+	return gp_gate(v, &sel);
 }
 
 void rdpmc_refresh(struct vcpu *v)
@@ -153,12 +169,34 @@ static int read_frame(struct vcpu *v, struct gp_frame *f)
 	return 0;
 }
 
-static bool is_rdpmc(struct vcpu *v, uint64_t la)
+/*
+ * Length of the RDPMC (0F 33) at linear address la, 0 if it is not one.
+ * Segment, operand-size, address-size and REP prefixes, and REX in 64-bit
+ * code, do not change it (SDM Vol. 2A "Instruction Prefixes"); LOCK makes
+ * it #UD; an instruction is at most 15 bytes.
+ */
+static unsigned int rdpmc_len(struct vcpu *v, uint64_t la, bool code64)
 {
-	uint8_t b[2];
+	const struct kvm_sregs *s = vcpu_sregs(v);
+	uint8_t b;
 
-	return !guest_read_linear(v->vm, vcpu_sregs(v), la, b, 2) &&
-	       b[0] == 0x0f && b[1] == 0x33;
+	for (unsigned int n = 0; n < 14; n++) {
+		if (guest_read_linear(v->vm, s, la + n, &b, 1))
+			return 0;
+		switch (b) {
+		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+		case 0x66: case 0x67: case 0xf2: case 0xf3:
+			continue;
+		case 0x0f:
+			return !guest_read_linear(v->vm, s, la + n + 1, &b, 1) && b == 0x33 ?
+			       n + 2 : 0;
+		default:
+			if (code64 && (b & 0xf0) == 0x40)
+				continue;
+			return 0;
+		}
+	}
+	return 0;
 }
 
 static void load_seg(struct kvm_segment *k, uint16_t sel,
@@ -219,6 +257,25 @@ static void pass_to_guest(struct vcpu *v)
 	v->dbg.step_over = true;
 }
 
+/*
+ * Did the CPU reach the handler by delivering an exception?  Then it runs
+ * in the gate's code segment, and the interrupted code was at the same or
+ * a less privileged level (an exception never moves to an outer ring: SDM
+ * Vol. 3A "Protection of Exception- and Interrupt-Handler Procedures").
+ * A user program that jumps to the handler's address with a forged frame
+ * (the breakpoint fires before the fetch would fault) fails this, so it
+ * can never be "returned" to a more privileged CS, RSP or RFLAGS.
+ */
+static bool delivered(struct vcpu *v, const struct gp_frame *f)
+{
+	const struct kvm_sregs *s = vcpu_sregs(v);
+	unsigned int cpl = s->cs.selector & 3;
+	uint16_t sel = 0;
+
+	return gp_gate(v, &sel) && (s->cs.selector & ~3u) == (sel & ~3u) &&
+	       (f->cs & 3) >= cpl;
+}
+
 static void on_gp_handler(struct vcpu *v)
 {
 	const struct kvm_sregs *s = vcpu_sregs(v);
@@ -226,8 +283,10 @@ static void on_gp_handler(struct vcpu *v)
 	struct gp_frame f;
 	struct kvm_regs *r = vcpu_regs(v);
 	uint64_t val;
+	unsigned int len;
 
-	if (read_frame(v, &f) || !is_rdpmc(v, f.fault_la)) {
+	if (read_frame(v, &f) || !delivered(v, &f) ||
+	    !(len = rdpmc_len(v, f.fault_la, f.target64))) {
 		v->stats.gp_passed++;
 		pass_to_guest(v);
 		return;
@@ -242,7 +301,7 @@ static void on_gp_handler(struct vcpu *v)
 		return;
 	}
 	set_result(v, val);
-	r->rip = f.target64 ? f.rip + 2 : (uint32_t)(f.rip + 2);
+	r->rip = f.target64 ? f.rip + len : (uint32_t)(f.rip + len);
 	r->rflags = (f.rflags & ~RFLAGS_RF) | RFLAGS_FIXED;
 	r->rsp = f.rsp;
 	vcpu_regs_dirty(v);
@@ -271,10 +330,13 @@ int rdpmc_emulate(struct vcpu *v)
 	struct kvm_regs *r = vcpu_regs(v);
 	struct vpmu_cpu_state cpu;
 	uint64_t val;
+	unsigned int len = rdpmc_len(v, vcpu_linear_rip(v), vcpu_long_mode(v));
 
-	if (!is_rdpmc(v, vcpu_linear_rip(v)))
+	if (!len)
 		return -1;
-	cpu.cpl = (s->cr0 & CR0_PE) ? (s->cs.selector & 3) : 0;
+	/* SDM Vol. 3A "Privilege Levels": CPL is CS.RPL in protected mode,
+	 * 3 in virtual-8086 mode, 0 in real mode */
+	cpu.cpl = !(s->cr0 & CR0_PE) ? 0 : (r->rflags & RFLAGS_VM) ? 3 : (s->cs.selector & 3);
 	cpu.cr0_pe = s->cr0 & CR0_PE;
 	cpu.cr4_pce = s->cr4 & CR4_PCE;
 	if (vpmu_rdpmc(v->pmu, (uint32_t)r->rcx, &cpu, &val) != VPMU_MSR_OK) {
@@ -282,7 +344,7 @@ int rdpmc_emulate(struct vcpu *v)
 		return 0;
 	}
 	set_result(v, val);
-	r->rip = vcpu_long_mode(v) ? r->rip + 2 : (uint32_t)(r->rip + 2);
+	r->rip = vcpu_long_mode(v) ? r->rip + len : (uint32_t)(r->rip + len);
 	vcpu_regs_dirty(v);
 	v->stats.rdpmc_emulated++;
 	return 1;

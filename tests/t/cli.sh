@@ -92,6 +92,15 @@ expect 2 "^vpmu: --mem: '12x' is not a number from [0-9]+ to [0-9]+$" "--mem 12x
 	"$VPMU" run --mem 12x "$G/boot.elf"
 expect 2 "^vpmu: --timeout: '-1' is not a number of seconds$" "--timeout -1" -- \
 	"$VPMU" run --timeout -1 "$G/boot.elf"
+expect 2 "^vpmu: --timeout: '1e-10' is below 1 ms$" "--timeout below 1 ms" -- \
+	"$VPMU" run --timeout 1e-10 "$G/boot.elf"
+head -c 700000 /dev/zero >"$T/bigenv"
+expect 2 "^vpmu: --env $T/bigenv: larger than [0-9]+ KiB$" "--env too large (before KVM)" -- \
+	"$VPMU" run --env "$T/bigenv" "$G/boot.elf"
+expect 2 "^vpmu: --env $T/noenv: No such file or directory$" "--env missing (before KVM)" -- \
+	"$VPMU" run --env "$T/noenv" "$G/boot.elf"
+expect 2 "^vpmu: guest command line longer than [0-9]+ bytes$" "command line too long (before KVM)" -- \
+	"$VPMU" run "$G/boot.elf" -- "$(head -c 40000 /dev/zero | tr '\0' a)"
 expect 2 "^vpmu: --engine: unknown engine 'warp' \(valid: none.*\)$" "unknown engine" -- \
 	"$VPMU" run --engine warp "$G/boot.elf"
 expect 2 "^vpmu: run: unknown option '--bogus' \(see 'vpmu run --help'\)$" "unknown option" -- \
