@@ -382,7 +382,9 @@ static bool step_wants(struct vcpu *v)
 	if (!e->have && decode_current(v))
 		return true;	/* unreadable: step anyway, resync after */
 	emulate_rdpmcs(v);
-	if (e->have && e->cur.insn.cls == INSN_HLT) {
+	/* HLT outside ring 0 raises #GP (SDM Vol. 2A HLT): step it like any
+	 * faulting instruction; only a ring-0 HLT halts */
+	if (e->have && e->cur.insn.cls == INSN_HLT && e->cur.cpl == 0) {
 		run_halt(v);
 		return false;
 	}

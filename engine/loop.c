@@ -57,14 +57,65 @@ static bool plain_class(const struct insn *i)
 	return i->cls == INSN_PLAIN || i->cls == INSN_PAUSE || i->cls == INSN_FENCE;
 }
 
+/* Does it write memory (its own code, the IDT, ...) or a segment register? */
+static bool writes_state(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *op)
+{
+	for (unsigned int i = 0; i < in->operand_count; i++) {
+		if (!(op[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+			continue;
+		if (op[i].type == ZYDIS_OPERAND_TYPE_MEMORY)
+			return true;
+		if (op[i].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+		    ZydisRegisterGetClass(op[i].reg.value) == ZYDIS_REGCLASS_SEGMENT)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Register arithmetic and moves that can fault only on a memory read (a
+ * #PF the engine catches on the guest's handler): no privileged or
+ * system instruction, no divide (#DE), no change of IF/TF (STI, CLI,
+ * POPF: categories FLAGOP beyond the arithmetic flags, and POP, excluded).
+ */
+static bool harmless(const ZydisDecodedInstruction *in)
+{
+	if (in->attributes & ZYDIS_ATTRIB_IS_PRIVILEGED)
+		return false;
+	switch (in->mnemonic) {
+	case ZYDIS_MNEMONIC_DIV: case ZYDIS_MNEMONIC_IDIV: case ZYDIS_MNEMONIC_AAM:
+	case ZYDIS_MNEMONIC_STI: case ZYDIS_MNEMONIC_CLI:
+		return false;
+	default:
+		break;
+	}
+	switch (in->meta.category) {
+	case ZYDIS_CATEGORY_DATAXFER: case ZYDIS_CATEGORY_BINARY:
+	case ZYDIS_CATEGORY_LOGICAL: case ZYDIS_CATEGORY_SHIFT:
+	case ZYDIS_CATEGORY_ROTATE: case ZYDIS_CATEGORY_BITBYTE:
+	case ZYDIS_CATEGORY_CMOV: case ZYDIS_CATEGORY_SETCC:
+	case ZYDIS_CATEGORY_CONVERT: case ZYDIS_CATEGORY_FLAGOP:
+	case ZYDIS_CATEGORY_NOP: case ZYDIS_CATEGORY_WIDENOP:
+		return true;
+	case ZYDIS_CATEGORY_MISC:	/* LEA, PAUSE, fences, CLFLUSH; not UD2 */
+		return in->mnemonic == ZYDIS_MNEMONIC_LEA || in->mnemonic == ZYDIS_MNEMONIC_PAUSE ||
+		       in->mnemonic == ZYDIS_MNEMONIC_LFENCE || in->mnemonic == ZYDIS_MNEMONIC_MFENCE ||
+		       in->mnemonic == ZYDIS_MNEMONIC_SFENCE || in->mnemonic == ZYDIS_MNEMONIC_CLFLUSH;
+	default:
+		return false;
+	}
+}
+
 bool loop_qualifies(const struct insn *l, uint64_t rip, const uint8_t *code,
 		    size_t len, struct loop_shape *shape)
 {
 	uint64_t head = insn_target(l, rip), at = head;
 	size_t off = 0;
 
+	/* the exit breakpoint goes on rip + length: no IP/EIP wrap there */
 	if (l->cls != INSN_LOOP || l->cc != INSN_LOOP_ALWAYS || head > rip ||
-	    rip - head + l->length != len || l->addr_bits != l->ip_bits)
+	    rip - head + l->length != len || l->addr_bits != l->ip_bits ||
+	    insn_fallthrough(l, rip) != rip + l->length)
 		return false;
 	pthread_once(&full_once, full_init);
 	shape->head = head;
@@ -79,7 +130,7 @@ bool loop_qualifies(const struct insn *l, uint64_t rip, const uint8_t *code,
 		    !plain_class(&i) ||
 		    ZYAN_FAILED(ZydisDecoderDecodeFull(&full[l->mode], code + off,
 						       len - off, &zi, op)) ||
-		    uses_rcx(&zi, op))
+		    uses_rcx(&zi, op) || writes_state(&zi, op) || !harmless(&zi))
 			return false;
 		shape->body_rip[shape->body++] = at;
 		at += i.length;

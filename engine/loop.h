@@ -3,9 +3,14 @@
  * Counted loops the exact engine may run free (issue 6's fast path).
  *
  * A loop qualifies when its closing instruction is a plain LOOP (not
- * LOOPE/LOOPNE) jumping back to T, and the body [T, LOOP) is straight-
- * line code of at most LOOP_MAX_BODY plain instructions that neither read
- * nor write RCX (in any width, explicitly, implicitly or in an address).
+ * LOOPE/LOOPNE, not at the end of the IP range) jumping back to T, and the
+ * body [T, LOOP) is straight-line code of at most LOOP_MAX_BODY plain
+ * instructions that neither read nor write RCX (in any width, explicitly,
+ * implicitly or in an address), write no memory and no segment register
+ * (so the loop cannot rewrite its own code or the IDT), and can fault only
+ * on a memory read: register arithmetic, moves, LEA, PAUSE, fences; no
+ * divide, no privileged or system instruction, no STI/CLI/POPF, no stack
+ * operation.  A #PF on a read is caught on the guest's handler.
  * Then RCX alone decides the trip count, every body instruction retires
  * the same plain tick, and the engine can let the guest execute the loop
  * with one breakpoint at its exit and count it in closed form.  Because

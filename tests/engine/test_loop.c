@@ -4,7 +4,8 @@
  *
  *  - which loops qualify: a plain LOOP closing a straight-line body that
  *    never touches RCX, in any width, explicitly, implicitly or in an
- *    address (every rule of loop.h has a case here);
+ *    address, stores nothing and can fault only on a memory read (every
+ *    rule of loop.h has a case here);
  *  - the closed form equals single-stepping: for loops of every shape
  *    (`loop .`, kvm-unit-tests' 9-instruction body, random bodies), random
  *    trip counts, CPI 1 and 3, counters with CMASK/INV/EDGE preset close
@@ -64,6 +65,25 @@ static const struct qcase qcases[] = {
 	{ "loope", CPU_MODE_LONG64, B(0x90), false, 0, 0xe1, false },
 	{ "loopne", CPU_MODE_LONG64, B(0x90), false, 0, 0xe0, false },
 	{ "addr32 loop in 64-bit mode (ECX counts)", CPU_MODE_LONG64, B(0x90), false, 0, 0, true },
+	/* faults other than a #PF on a read, self-modification, IF/TF */
+	{ "div %ebx (#DE)", CPU_MODE_LONG64, B(0xf7, 0xf3), false, 0, 0, false },
+	{ "idiv %ebx (#DE)", CPU_MODE_LONG64, B(0xf7, 0xfb), false, 0, 0, false },
+	{ "popf (TF, IF)", CPU_MODE_LONG64, B(0x9d), false, 0, 0, false },
+	{ "sti", CPU_MODE_LONG64, B(0xfb), false, 0, 0, false },
+	{ "lidt (%rax)", CPU_MODE_LONG64, B(0x0f, 0x01, 0x18), false, 0, 0, false },
+	{ "mov %rax,%cr3", CPU_MODE_LONG64, B(0x0f, 0x22, 0xd8), false, 0, 0, false },
+	{ "mov %ax,%ss", CPU_MODE_LONG64, B(0x8e, 0xd0), false, 0, 0, false },
+	{ "mov %edx,(%rax) (a store)", CPU_MODE_LONG64, B(0x89, 0x10), false, 0, 0, false },
+	{ "addl $1,(%rax) (a store)", CPU_MODE_LONG64, B(0x83, 0x00, 0x01), false, 0, 0, false },
+	{ "push %rax (a store)", CPU_MODE_LONG64, B(0x50), false, 0, 0, false },
+	{ "pop %rax (stack)", CPU_MODE_LONG64, B(0x58), false, 0, 0, false },
+	{ "rdtsc (system)", CPU_MODE_LONG64, B(0x0f, 0x31), false, 0, 0, false },
+	{ "ud2", CPU_MODE_LONG64, B(0x0f, 0x0b), false, 0, 0, false },
+	/* register arithmetic and reads qualify */
+	{ "cmovz, setz, imul, bt (%rax)", CPU_MODE_LONG64,
+	  B(0x0f, 0x44, 0xc3, 0x0f, 0x94, 0xc0, 0x0f, 0xaf, 0xc3, 0x0f, 0xa3, 0x18), true, 4, 0, false },
+	{ "lea, sahf, std, mfence", CPU_MODE_LONG64,
+	  B(0x48, 0x8d, 0x04, 0x40, 0x9e, 0xfd, 0x0f, 0xae, 0xf0), true, 4, 0, false },
 	{ "32-bit: nop", CPU_MODE_PROT32, B(0x90), true, 1, 0, false },
 	{ "32-bit: inc %ecx", CPU_MODE_PROT32, B(0x41), false, 0, 0, false },
 	{ "32-bit: inc %eax", CPU_MODE_PROT32, B(0x40), true, 1, 0, false },
@@ -145,6 +165,20 @@ static void test_qualifies_edges(void **state)
 	len = build_loop(code, body, LOOP_MAX_BODY + 1, 0, false, &rip);
 	/* rel8 reaches back 127 bytes: 65 NOPs + LOOP is still encodable */
 	assert_false(qualifies(CPU_MODE_LONG64, code, len, rip, &shape));
+}
+
+/* A LOOP at the end of the 16-bit IP range falls through to IP 0: its
+ * exit is not rip + length, so it is not run free */
+static void test_qualifies_ip_wrap(void **state)
+{
+	static struct loop_shape shape;
+	static const uint8_t code[] = { 0x90, 0xe2, 0xfd };	/* nop; loop 1b */
+	struct insn l;
+
+	(void)state;
+	assert_int_equal(insn_decode(&l, code + 1, 2, CPU_MODE_REAL16), INSN_OK);
+	assert_true(loop_qualifies(&l, 0x1001, code, 3, &shape));
+	assert_false(loop_qualifies(&l, 0xfffe, code, 3, &shape));
 }
 
 /* kvm-unit-tests' measured loop: 9 body instructions (KUT §3.2) */
@@ -340,7 +374,7 @@ static void compare_one(const uint8_t *code, size_t len, uint64_t rip,
 static void test_fast_equals_stepping(void **state)
 {
 	static const char *const models[] = { "skylake", "icelake", "lean", "zen4", "zen2" };
-	uint8_t body[16], code[MAX_CODE];
+	uint8_t body[32], code[MAX_CODE];
 	uint64_t rip;
 
 	(void)state;
@@ -351,12 +385,21 @@ static void test_fast_equals_stepping(void **state)
 		if (shape == 1) {	/* kvm-unit-tests' body */
 			n = KUT_LOOP - KUT_BODY;
 			memcpy(body, kut_loop64 + KUT_BODY, n);
-		} else if (shape == 2) {	/* 1..8 plain one-byte instructions */
-			static const uint8_t plain[] = { 0x90, 0x50, 0x58 };	/* nop, push, pop */
+		} else if (shape == 2) {	/* 1..6 register instructions */
+			static const uint8_t plain[][4] = {
+				{ 1, 0x90 },			/* nop */
+				{ 2, 0xff, 0xc0 },		/* inc %eax */
+				{ 2, 0x31, 0xd2 },		/* xor %edx,%edx */
+				{ 3, 0x48, 0x8d, 0x00 },	/* lea (%rax),%rax */
+			};
+			unsigned int k = 1 + rnd(6);
 
-			n = 1 + rnd(8);
-			for (unsigned int k = 0; k < n; k++)
-				body[k] = plain[rnd(3)];
+			while (k--) {
+				const uint8_t *in = plain[rnd(4)];
+
+				memcpy(body + n, in + 1, in[0]);
+				n += in[0];
+			}
 		}			/* shape 0: `loop .` */
 		len = build_loop(code, body, n, 0, false, &rip);
 		compare_one(code, len, rip, models[rnd(5)], 1 + rnd(300), (uint8_t)(rnd(4) ? 0 : 3),
@@ -372,6 +415,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qualifies),
 		cmocka_unit_test(test_qualifies_edges),
+		cmocka_unit_test(test_qualifies_ip_wrap),
 		cmocka_unit_test(test_qualifies_kut),
 		cmocka_unit_test(test_fast_equals_stepping),
 	};
