@@ -23,6 +23,8 @@ int main(void);
 const char *guest_cmdline(void);
 /* value of key=value on the command line, or NULL */
 const char *guest_arg(const char *key);
+/* key=value as a decimal number (leading digits; 0 if absent) */
+uint64_t guest_arg_num(const char *key);
 
 /* ---- console ---- */
 void putchar_(char c);

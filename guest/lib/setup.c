@@ -38,6 +38,16 @@ const char *guest_arg(const char *key)
 	return NULL;
 }
 
+uint64_t guest_arg_num(const char *key)
+{
+	const char *s = guest_arg(key);
+	uint64_t v = 0;
+
+	for (; s && *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	return v;
+}
+
 static void read_cmdline(void)
 {
 	const uint32_t *mbi = (const uint32_t *)(uintptr_t)mb_info;

@@ -10,16 +10,6 @@
  */
 #include "libguest.h"
 
-static uint32_t arg(const char *k)
-{
-	const char *s = guest_arg(k);
-	uint32_t v = 0;
-
-	for (; s && *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (uint32_t)(*s - '0');
-	return v;
-}
-
 int main(void)
 {
 	const char *model = guest_arg("model");
@@ -27,13 +17,13 @@ int main(void)
 	uint32_t sel = amd ? 0xc0010000 : 0x186;
 	uint64_t v;
 
-	for (uint32_t i = arg("rdmsr"); i; i--)
+	for (uint32_t i = guest_arg_num("rdmsr"); i; i--)
 		rdmsr_safe(sel, &v);
-	for (uint32_t i = arg("wrmsr"); i; i--)
+	for (uint32_t i = guest_arg_num("wrmsr"); i; i--)
 		wrmsr_safe(sel, 0);
-	for (uint32_t i = arg("rdpmc"); i; i--)
+	for (uint32_t i = guest_arg_num("rdpmc"); i; i--)
 		rdpmc_safe(0, &v);
-	for (uint32_t i = arg("gp"); i; i--)
+	for (uint32_t i = guest_arg_num("gp"); i; i--)
 		rdmsr_safe(0xc0011fff, &v);
 	return 0;
 }

@@ -12,28 +12,18 @@ typedef void (*shape_fn)(uint64_t n);
 extern void bench_loop2(uint64_t), bench_loop8(uint64_t), bench_loop32(uint64_t);
 extern void bench_blk2(uint64_t), bench_blk8(uint64_t), bench_blk32(uint64_t);
 
-static uint64_t arg(const char *k)
-{
-	const char *s = guest_arg(k);
-	uint64_t v = 0;
-
-	for (; s && *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (uint64_t)(*s - '0');
-	return v;
-}
-
 int main(void)
 {
 	const char *shape = guest_arg("shape");
 	bool loop = shape && !strcmp(shape, "loop");
-	uint64_t k = arg("K"), n = arg("n");
+	uint64_t k = guest_arg_num("K"), n = guest_arg_num("n");
 	shape_fn fn = loop ? (k == 2 ? bench_loop2 : k == 8 ? bench_loop8 : bench_loop32) :
 			     (k == 2 ? bench_blk2 : k == 8 ? bench_blk8 : bench_blk32);
 
 	wrmsr(0x38f, 0);
 	wrmsr(0x186, 0x4300c0);		/* instructions, OS|USR|EN */
 	wrmsr(0xc1, 0);
-	if (arg("counted"))
+	if (guest_arg_num("counted"))
 		wrmsr(0x38f, 1);
 	fn(n);
 	wrmsr(0x38f, 0);

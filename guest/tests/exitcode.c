@@ -9,15 +9,6 @@
  */
 #include "libguest.h"
 
-static uint32_t number(const char *s)
-{
-	uint32_t v = 0;
-
-	for (; s && *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (uint32_t)(*s - '0');
-	return v;
-}
-
 int main(void)
 {
 	const char *crash = guest_arg("crash");
@@ -33,5 +24,5 @@ int main(void)
 	if (crash && !strcmp(crash, "spin"))
 		for (;;)
 			__asm__ volatile("pause");
-	exit((int)number(guest_arg("code")));
+	exit((int)guest_arg_num("code"));
 }
