@@ -10,15 +10,19 @@ $(BUILD)/tests/%: tests/lib/%.c $(TEST_HELPERS) $(wildcard tests/lib/*.h) $(LIB_
 	$(Q)$(CC) $(CFLAGS_COMMON) -Itests/lib $< $(TEST_HELPERS) $(LIB_A) -lcmocka $(LDFLAGS_COMMON) -o $@
 
 # VMM unit tests without KVM: tests/vmm/test_X.c -> $(BUILD)/tests/test_vmm_X,
-# linked with the pure VMM objects they exercise; each test file provides
-# test doubles for what vm.c/vcpu.c would do with KVM.
-VMM_TEST_SRCS := $(wildcard tests/vmm/test_*.c)
-VMM_TEST_BINS := $(VMM_TEST_SRCS:tests/vmm/test_%.c=$(BUILD)/tests/test_vmm_%)
-VMM_TEST_OBJS := $(BUILD)/vmm/rdpmc.o $(BUILD)/vmm/guestmem.o
+# linked with the VMM objects it exercises (vmm_test_objs_X); a test
+# provides doubles for what vm.c/vcpu.c would do with KVM.
+vmm_test_objs_rdpmc_hook    := rdpmc guestmem
+vmm_test_objs_summary_names := summary util
+VMM_TESTS := $(patsubst tests/vmm/test_%.c,%,$(wildcard tests/vmm/test_*.c))
 
-tests: $(VMM_TEST_BINS)
+define VMM_TEST_RULE
+$(BUILD)/tests/test_vmm_$(1): tests/vmm/test_$(1).c $(wildcard vmm/*.h) \
+		$(vmm_test_objs_$(1):%=$(BUILD)/vmm/%.o) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(CFLAGS_COMMON) -Ivmm $$< $(vmm_test_objs_$(1):%=$(BUILD)/vmm/%.o) \
+		$(LIB_A) -lpfm -lcmocka $(LDFLAGS_COMMON) -o $$@
+endef
+$(foreach t,$(VMM_TESTS),$(eval $(call VMM_TEST_RULE,$(t))))
 
-$(BUILD)/tests/test_vmm_%: tests/vmm/test_%.c $(wildcard vmm/*.h) $(VMM_TEST_OBJS) $(LIB_A)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_COMMON) -Ivmm $< $(VMM_TEST_OBJS) $(LIB_A) -lcmocka \
-		$(LDFLAGS_COMMON) -o $@
+tests: $(VMM_TESTS:%=$(BUILD)/tests/test_vmm_%)

@@ -41,6 +41,7 @@ struct pmu_map {
 };
 
 static const struct pmu_map pmu_maps[] = {
+	{ "lean",		{ "skl", "ix86arch" } },	/* a Skylake-SP signature */
 	{ "coreduo",		{ "coreduo", "ix86arch" } },
 	{ "core2",		{ "core", "ix86arch" } },
 	{ "nehalem",		{ "nhm", "ix86arch" } },
@@ -89,7 +90,13 @@ static int find_pmu(const char *name, pfm_pmu_info_t *out)
 	return -1;
 }
 
-/* The umask attribute of event idx that equals `umask`, or -1. */
+/*
+ * The unit mask of event idx that is exactly `umask` (1, name in uname);
+ * 0 if the event has no unit masks at all and umask is 0; else -1.  A
+ * libpfm umask whose code carries more than the unit mask (CMASK, INV,
+ * EDGE folded in, e.g. INST_RETIRED:TOTAL_CYCLES) is not a plain match:
+ * vpmu prints the modifiers of the selector itself.
+ */
 static int match_umask(int idx, const pfm_event_info_t *e, unsigned int umask,
 		       char *uname, size_t len)
 {
@@ -104,7 +111,7 @@ static int match_umask(int idx, const pfm_event_info_t *e, unsigned int umask,
 		    at.type != PFM_ATTR_UMASK)
 			continue;
 		nmask++;
-		if ((at.code & 0xff) == umask) {
+		if (at.code == umask) {
 			snprintf(uname, len, "%s", at.name);
 			return 1;
 		}
@@ -113,11 +120,17 @@ static int match_umask(int idx, const pfm_event_info_t *e, unsigned int umask,
 	return nmask == 0 && umask == 0 ? 0 : -1;
 }
 
+/*
+ * The name libpfm gives event `evsel`/`umask` on `pmu`.  An event with a
+ * matching named unit mask wins over an alias without unit masks (skl
+ * lists the architectural alias INSTRUCTION_RETIRED before
+ * INST_RETIRED:ANY_P, the name perf users know).
+ */
 static int pfm_lookup(const char *pmu, unsigned int evsel, unsigned int umask,
 		      char *buf, size_t len)
 {
 	pfm_pmu_info_t info;
-	char uname[64];
+	char uname[64], alias[128] = "";
 
 	if (!pfm_ready)
 		pfm_ready = pfm_initialize() == PFM_SUCCESS ? 1 : -1;
@@ -133,12 +146,17 @@ static int pfm_lookup(const char *pmu, unsigned int evsel, unsigned int umask,
 		    e.code != evsel)
 			continue;
 		m = match_umask(i, &e, umask, uname, sizeof(uname));
-		if (m < 0)
-			continue;
-		snprintf(buf, len, "%s%s%s", e.name, m ? ":" : "", m ? uname : "");
-		return 0;
+		if (m == 1) {
+			snprintf(buf, len, "%s:%s", e.name, uname);
+			return 0;
+		}
+		if (m == 0 && !alias[0])
+			snprintf(alias, sizeof(alias), "%s", e.name);
 	}
-	return -1;
+	if (!alias[0])
+		return -1;
+	snprintf(buf, len, "%s", alias);
+	return 0;
 }
 
 static const struct pmu_map *map_of(const struct vpmu_model *m)
