@@ -29,7 +29,7 @@ $(BUILD)/engine/%.o: engine/%.c $(ENGINE_HDRS) include/vpmu.h
 	$(Q)$(CC) $(CFLAGS_COMMON) -c $< -o $@
 
 $(ENGINE_TEST_BINS): $(BUILD)/tests/test_engine_%: tests/engine/test_%.c \
-		$(wildcard tests/engine/*.h) $(ENGINE_CORE_OBJS) $(LIB_A)
+		$(wildcard tests/engine/*.h) tests/rng.h $(ENGINE_CORE_OBJS) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_COMMON) -Iengine -Itests/engine $< \
 		$(ENGINE_CORE_OBJS) $(LIB_A) $(ENGINE_LDLIBS) -lcmocka \

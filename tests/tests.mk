@@ -5,7 +5,7 @@ TEST_HELPERS := $(filter-out tests/lib/test_%,$(wildcard tests/lib/*.c))
 
 tests: $(TEST_BINS)
 
-$(BUILD)/tests/%: tests/lib/%.c $(TEST_HELPERS) $(wildcard tests/lib/*.h) $(LIB_A)
+$(BUILD)/tests/%: tests/lib/%.c $(TEST_HELPERS) $(wildcard tests/lib/*.h) tests/rng.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_COMMON) -Itests/lib $< $(TEST_HELPERS) $(LIB_A) -lcmocka $(LDFLAGS_COMMON) -o $@
 

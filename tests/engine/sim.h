@@ -88,6 +88,23 @@ static inline uint64_t sim_next(struct sim *s, const struct insn *i,
 	}
 }
 
+/* Retire the instruction at *rip: its tick at `cpl`/`cpi` in *t, and *rip
+ * moves on; 0 or the insn_decode error. */
+static inline int sim_step(struct sim *s, uint64_t *rip, uint8_t cpl,
+			   uint32_t cpi, struct vpmu_tick *t)
+{
+	struct insn i;
+	uint64_t next;
+	int rc = sim_decode(s, *rip, &i);
+
+	if (rc)
+		return rc;
+	next = sim_next(s, &i, *rip);
+	insn_retire_tick(&i, *rip, next, cpl, cpi, t);
+	*rip = next;
+	return 0;
+}
+
 /* Sums of ticks, as a counter of every event counting everywhere would. */
 struct totals {
 	uint64_t ticks, cycles;

@@ -27,6 +27,7 @@
 #include "loop.h"
 #include "retire.h"
 #include "sim.h"
+#include "../rng.h"
 #include "vpmu.h"
 
 #define BASE		0x1000ull
@@ -197,16 +198,6 @@ static void test_qualifies_kut(void **state)
 
 /* ---- closed form = single-step ---- */
 
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-
-static uint32_t rnd(uint32_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
-}
-
 static struct vpmu *new_pmu(void *mem, const char *name)
 {
 	char err[128] = "";
@@ -225,17 +216,17 @@ static void program(struct vpmu *p, bool intel)
 	unsigned int n = intel ? 4 : 6;
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t sel = (intel ? intel_ev[rnd(6)] : amd_ev[rnd(5)]) |
+		uint64_t sel = (intel ? intel_ev[test_rnd(6)] : amd_ev[test_rnd(5)]) |
 			       (1ull << 22) | (1ull << 17) | (1ull << 16);
-		uint64_t near = rnd(2) ? (1ull << 48) - 1 - rnd(400) : rnd(1000);
+		uint64_t near = test_rnd(2) ? (1ull << 48) - 1 - test_rnd(400) : test_rnd(1000);
 
-		if (rnd(2))
-			sel |= (uint64_t)rnd(3) << 24;		/* CMASK 0..2 */
-		if (rnd(4) == 0)
+		if (test_rnd(2))
+			sel |= (uint64_t)test_rnd(3) << 24;		/* CMASK 0..2 */
+		if (test_rnd(4) == 0)
 			sel |= 1ull << 23;			/* INV */
-		if (rnd(3) == 0)
+		if (test_rnd(3) == 0)
 			sel |= 1ull << 18;			/* EDGE */
-		if (rnd(2))
+		if (test_rnd(2))
 			sel |= 1ull << 20;			/* INT */
 		if (intel) {
 			assert_int_equal(vpmu_wrmsr(p, 0x186 + i, sel), VPMU_MSR_OK);
@@ -247,7 +238,7 @@ static void program(struct vpmu *p, bool intel)
 		}
 	}
 	if (intel) {
-		assert_int_equal(vpmu_wrmsr(p, 0x309, (1ull << 48) - 1 - rnd(300)), VPMU_MSR_OK);
+		assert_int_equal(vpmu_wrmsr(p, 0x309, (1ull << 48) - 1 - test_rnd(300)), VPMU_MSR_OK);
 		assert_int_equal(vpmu_wrmsr(p, 0x38d, 0xbbb), VPMU_MSR_OK);
 		assert_int_equal(vpmu_wrmsr(p, 0x38f, 0x70000000full), VPMU_MSR_OK);
 	}
@@ -287,15 +278,10 @@ static void step_rest(struct sim *s, struct vpmu *p, uint64_t rip, uint64_t rcx,
 
 	s->rcx = rcx;
 	while (rip != exit) {
-		struct insn i;
 		struct vpmu_tick k;
-		uint64_t next;
 
-		assert_int_equal(sim_decode(s, rip, &i), INSN_OK);
-		next = sim_next(s, &i, rip);
-		insn_retire_tick(&i, rip, next, cpl, cpi, &k);
+		assert_int_equal(sim_step(s, &rip, cpl, cpi, &k), INSN_OK);
 		note(t, vpmu_count(p, &k, 1));
-		rip = next;
 	}
 }
 
@@ -379,7 +365,7 @@ static void test_fast_equals_stepping(void **state)
 
 	(void)state;
 	for (unsigned int iter = 0; iter < 1500; iter++) {
-		unsigned int shape = rnd(3), n = 0;
+		unsigned int shape = test_rnd(3), n = 0;
 		size_t len;
 
 		if (shape == 1) {	/* kvm-unit-tests' body */
@@ -392,18 +378,18 @@ static void test_fast_equals_stepping(void **state)
 				{ 2, 0x31, 0xd2 },		/* xor %edx,%edx */
 				{ 3, 0x48, 0x8d, 0x00 },	/* lea (%rax),%rax */
 			};
-			unsigned int k = 1 + rnd(6);
+			unsigned int k = 1 + test_rnd(6);
 
 			while (k--) {
-				const uint8_t *in = plain[rnd(4)];
+				const uint8_t *in = plain[test_rnd(4)];
 
 				memcpy(body + n, in + 1, in[0]);
 				n += in[0];
 			}
 		}			/* shape 0: `loop .` */
 		len = build_loop(code, body, n, 0, false, &rip);
-		compare_one(code, len, rip, models[rnd(5)], 1 + rnd(300), (uint8_t)(rnd(4) ? 0 : 3),
-			    rnd(2) ? 1 : 3);
+		compare_one(code, len, rip, models[test_rnd(5)], 1 + test_rnd(300), (uint8_t)(test_rnd(4) ? 0 : 3),
+			    test_rnd(2) ? 1 : 3);
 	}
 	print_message("declined %u, whole loop %u, cut short %u, with a PMI %u\n",
 		      n_declined, n_whole, n_cut, n_pmi);

@@ -241,14 +241,9 @@ static void run(struct sim *s, uint64_t from, uint64_t to, struct totals *tot)
 
 	while (rip != to) {
 		struct vpmu_tick t;
-		struct insn i;
-		uint64_t next;
 
-		assert_int_equal(sim_decode(s, rip, &i), INSN_OK);
-		next = sim_next(s, &i, rip);
-		insn_retire_tick(&i, rip, next, 0, ENGINE_CPI_DEFAULT, &t);
+		assert_int_equal(sim_step(s, &rip, 0, ENGINE_CPI_DEFAULT, &t), INSN_OK);
 		totals_add(tot, &t);
-		rip = next;
 	}
 }
 

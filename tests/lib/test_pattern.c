@@ -8,16 +8,7 @@
 #include <stdlib.h>
 
 #include "helpers.h"
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(uint32_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
-}
+#include "../rng.h"
 
 /* Random selectors on icelake's 8 GP counters + 4 fixed. */
 static void program(struct vpmu *p)
@@ -25,19 +16,19 @@ static void program(struct vpmu *p)
 	static const uint16_t ev[] = { 0x00c0, 0x00c4, 0x003c, 0x20c4, 0x01c4, 0x10c4 };
 
 	for (unsigned int i = 0; i < 8; i++) {
-		uint64_t sel = ev[rnd(6)] | SEL_EN | SEL_OS | (rnd(2) ? SEL_USR : 0);
+		uint64_t sel = ev[test_rnd(6)] | SEL_EN | SEL_OS | (test_rnd(2) ? SEL_USR : 0);
 
-		if (rnd(2))
-			sel |= (uint64_t)rnd(3) << 24;		/* CMASK 0..2 */
-		if (rnd(3) == 0)
+		if (test_rnd(2))
+			sel |= (uint64_t)test_rnd(3) << 24;		/* CMASK 0..2 */
+		if (test_rnd(3) == 0)
 			sel |= SEL_INV;
-		if (rnd(3) == 0)
+		if (test_rnd(3) == 0)
 			sel |= SEL_EDGE;
-		if (rnd(2))
+		if (test_rnd(2))
 			sel |= SEL_INT;
 		wr_(p, MSR_EVTSEL(i), sel, __FILE__, __LINE__);
 		/* start close to the wrap now and then */
-		wr_(p, MSR_A_PMC(i), rnd(2) ? (1ull << 48) - 1 - rnd(200) : rnd(1000),
+		wr_(p, MSR_A_PMC(i), test_rnd(2) ? (1ull << 48) - 1 - test_rnd(200) : test_rnd(1000),
 		    __FILE__, __LINE__);
 	}
 	wr_(p, MSR_FIXED_CTRL, 0xbbbb, __FILE__, __LINE__);
@@ -48,12 +39,12 @@ static void random_pattern(struct vpmu_span *s, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		memset(&s[i], 0, sizeof(s[i]));
-		s[i].tick.cycles = 1 + rnd(3);
-		s[i].tick.n[VPMU_EV_INSTRUCTIONS] = (uint8_t)rnd(3);
-		s[i].tick.n[VPMU_EV_BRANCHES] = (uint8_t)rnd(2);
-		s[i].tick.n[VPMU_EV_BR_TAKEN] = s[i].tick.n[VPMU_EV_BRANCHES] & rnd(2);
-		s[i].tick.n[VPMU_EV_BR_COND] = (uint8_t)rnd(2);
-		s[i].times = rnd(4);
+		s[i].tick.cycles = 1 + test_rnd(3);
+		s[i].tick.n[VPMU_EV_INSTRUCTIONS] = (uint8_t)test_rnd(3);
+		s[i].tick.n[VPMU_EV_BRANCHES] = (uint8_t)test_rnd(2);
+		s[i].tick.n[VPMU_EV_BR_TAKEN] = s[i].tick.n[VPMU_EV_BRANCHES] & test_rnd(2);
+		s[i].tick.n[VPMU_EV_BR_COND] = (uint8_t)test_rnd(2);
+		s[i].times = test_rnd(4);
 	}
 }
 
@@ -73,8 +64,8 @@ static void test_pattern_equals_nested(void **state)
 		struct vpmu *a = new_pmu_slot(0, "icelake");
 		struct vpmu *b;
 		struct vpmu_span s[4];
-		unsigned int n = 1 + rnd(4);
-		uint64_t periods = 1 + rnd(20), pa = 0, pb, ra[13], rb[13];
+		unsigned int n = 1 + test_rnd(4);
+		uint64_t periods = 1 + test_rnd(20), pa = 0, pb, ra[13], rb[13];
 
 		program(a);
 		b = new_pmu_slot(1, "icelake");
@@ -102,7 +93,7 @@ static void test_headroom_pattern_exact(void **state)
 		struct vpmu *a = new_pmu_slot(0, "icelake");
 		struct vpmu *b;
 		struct vpmu_span s[3];
-		unsigned int n = 1 + rnd(3);
+		unsigned int n = 1 + test_rnd(3);
 		uint64_t h, st;
 
 		program(a);
