@@ -77,31 +77,54 @@ static enum cpu_mode handler_mode(struct vm *vm, const struct kvm_sregs *s,
 	return d.db ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
 }
 
+/*
+ * Up to 15 instruction bytes at `lin`: a handler that starts just before
+ * an unmapped page still decodes from the bytes that can be read.
+ * Returns how many were read.
+ */
+static size_t read_code(struct vm *vm, const struct kvm_sregs *s, uint64_t lin,
+			uint8_t bytes[15])
+{
+	size_t n = 4096 - (lin & 4095);
+
+	if (n >= 15)
+		return guest_read_linear(vm, s, lin, bytes, 15) ? 0 : 15;
+	if (guest_read_linear(vm, s, lin, bytes, n))
+		return 0;
+	return guest_read_linear(vm, s, lin + n, bytes + n, 15 - n) ? n : 15;
+}
+
+/* (Re)read gate `v` of the current IDT into the cache. */
+static void load_gate(struct idt_cache *c, struct vm *vm, const struct kvm_sregs *s,
+		      unsigned int v)
+{
+	uint8_t bytes[15];
+	uint16_t sel;
+	uint64_t off, lin;
+	size_t n;
+
+	c->present[v] = false;
+	if (!read_gate(vm, s, c->kind, v, &sel, &off))
+		return;
+	lin = segment_base(vm, s, c->kind, sel) + off;
+	n = read_code(vm, s, lin, bytes);
+	if (!n || insn_decode(&c->first[v], bytes, n,
+			      handler_mode(vm, s, c->kind, sel)) != INSN_OK)
+		return;
+	c->entry[v] = lin;
+	c->first_rip[v] = off;
+	c->present[v] = true;
+}
+
 static void load(struct idt_cache *c, struct vm *vm, const struct kvm_sregs *s)
 {
-	uint8_t kind = idt_kind(s);
-
 	memset(c, 0, sizeof(*c));
 	c->valid = true;
 	c->base = s->idt.base;
 	c->limit = s->idt.limit;
-	c->kind = kind;
-	for (unsigned int v = 0; v < IDT_VECTORS; v++) {
-		uint8_t bytes[15];
-		uint16_t sel;
-		uint64_t off, lin;
-
-		if (!read_gate(vm, s, kind, v, &sel, &off))
-			continue;
-		lin = segment_base(vm, s, kind, sel) + off;
-		if (guest_read_linear(vm, s, lin, bytes, sizeof(bytes)) ||
-		    insn_decode(&c->first[v], bytes, sizeof(bytes),
-				handler_mode(vm, s, kind, sel)) != INSN_OK)
-			continue;
-		c->entry[v] = lin;
-		c->first_rip[v] = off;
-		c->present[v] = true;
-	}
+	c->kind = idt_kind(s);
+	for (unsigned int v = 0; v < IDT_VECTORS; v++)
+		load_gate(c, vm, s, v);
 }
 
 static bool stale(const struct idt_cache *c, const struct kvm_sregs *s)
@@ -154,5 +177,7 @@ uint64_t idt_handler(struct idt_cache *c, struct vm *vm,
 		return 0;
 	if (stale(c, s))
 		load(c, vm, s);
+	else		/* the guest may have rewritten this gate: one read */
+		load_gate(c, vm, s, vector);
 	return c->present[vector] ? c->entry[vector] : 0;
 }

@@ -52,7 +52,8 @@ bool idt_find_entry(struct idt_cache *c, struct vm *vm,
 		    const struct kvm_sregs *s, uint64_t lin, bool reread,
 		    struct idt_hit *hit);
 
-/* The handler entry (linear) of `vector`, or 0 if not present. */
+/* The handler entry (linear) of `vector`, or 0 if not present; the gate
+ * is read afresh (the engine puts breakpoints there). */
 uint64_t idt_handler(struct idt_cache *c, struct vm *vm,
 		     const struct kvm_sregs *s, unsigned int vector);
 

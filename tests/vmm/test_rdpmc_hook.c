@@ -54,12 +54,7 @@ static struct vcpu v;
 static struct kvm_run run;
 static _Alignas(8) unsigned char pmu_mem[8192];
 
-/* ---- test doubles for what vm.c / vcpu.c provide with KVM ---- */
-
-void *vm_gpa(struct vm *m, uint64_t gpa, size_t len)
-{
-	return gpa <= m->mem_size && len <= m->mem_size - gpa ? m->mem + gpa : NULL;
-}
+/* ---- test doubles for what vcpu.c provides with KVM (vm_gpa: fake_vm.c) ---- */
 
 uint64_t vcpu_linear_rip(struct vcpu *c)
 {
