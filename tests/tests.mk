@@ -16,6 +16,7 @@ $(BUILD)/tests/%: tests/lib/%.c $(TEST_HELPERS) $(wildcard tests/lib/*.h) tests/
 vmm_test_objs_rdpmc_hook    := vmm/rdpmc vmm/guestmem
 vmm_test_objs_summary_names := vmm/summary vmm/util
 vmm_test_objs_idt           := engine/idt engine/decode vmm/guestmem
+vmm_test_objs_filter_spec   := vmm/filter_spec
 VMM_TESTS := $(patsubst tests/vmm/test_%.c,%,$(wildcard tests/vmm/test_*.c))
 
 define VMM_TEST_RULE

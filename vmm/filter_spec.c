@@ -2,20 +2,27 @@
 /* Parsing `--filter` (see filter_spec.h). */
 #include "filter_spec.h"
 
+#include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+/* Hex digits only (no sign, space or 0x: strtoull would take them). */
 static int parse_hex(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
-	char buf[32], *end;
+	uint64_t v = 0;
 
-	if (!len || len >= sizeof(buf))
+	if (!len || len > 16)
 		return -1;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	*out = strtoull(buf, &end, 16);
-	return *end || *out > max ? -1 : 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)s[i]) ? s[i] - '0' :
+					 (s[i] | 0x20) - 'a' + 10);
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* EVENT[/UMASK] -> select 7:0 | umask 15:8 | select 11:8 at 35:32 */
@@ -74,7 +81,12 @@ int filter_spec_parse(const char *spec, struct vpmu_filter *f, char *err,
 		snprintf(err, errlen, "'%s' does not start with allow: or deny:", spec);
 		return -1;
 	}
-	for (p++; *p; ) {
+	if (!*++p) {
+		snprintf(err, errlen, "no EVENT[/UMASK] or fixed=MASK after '%.*s'",
+			 (int)(p - spec), spec);
+		return -1;
+	}
+	while (*p) {
 		size_t len = strcspn(p, ",");
 
 		if (parse_item(p, len, f, err, errlen))

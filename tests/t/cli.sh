@@ -101,6 +101,10 @@ expect 2 "^vpmu: --env $T/noenv: No such file or directory$" "--env missing (bef
 	"$VPMU" run --env "$T/noenv" "$G/boot.elf"
 expect 2 "^vpmu: guest command line longer than [0-9]+ bytes$" "command line too long (before KVM)" -- \
 	"$VPMU" run "$G/boot.elf" -- "$(head -c 40000 /dev/zero | tr '\0' a)"
+expect 2 "^vpmu: --filter: '0xc4' is not EVENT\[/UMASK\] or fixed=MASK \(hex\)$" "--filter 0x prefix" -- \
+	"$VPMU" run --filter deny:0xc4 "$G/boot.elf"
+expect 2 "^vpmu: --filter: 'block:c4' does not start with allow: or deny:$" "--filter action" -- \
+	"$VPMU" run --filter block:c4 "$G/boot.elf"
 expect 2 "^vpmu: --engine: unknown engine 'warp' \(valid: none.*\)$" "unknown engine" -- \
 	"$VPMU" run --engine warp "$G/boot.elf"
 expect 2 "^vpmu: run: unknown option '--bogus' \(see 'vpmu run --help'\)$" "unknown option" -- \
