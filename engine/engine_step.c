@@ -350,7 +350,8 @@ static bool emulate_rdpmcs(struct vcpu *v)
 	return true;
 }
 
-static bool step_wants(struct vcpu *v)
+/* What the next KVM_RUN does: step (true), or run free. */
+static bool plan_run(struct vcpu *v)
 {
 	struct step_engine *e = E(v);
 	uint64_t bp;
@@ -388,12 +389,23 @@ static bool step_wants(struct vcpu *v)
 		run_halt(v);
 		return false;
 	}
-	if (e->have && !e->no_fastloop && fastloop_start(v))
+	/* a PMI sent since the guest last ran is still to be taken: a free
+	 * run would hold it (BLOCKIRQ) for the whole loop, so step once */
+	if (e->have && !e->no_fastloop && v->stats.pmis_delivered == e->pmi_mark &&
+	    fastloop_start(v))
 		return false;
 	e->fence_bp = e->have && insn_step_is_swallowed(&e->cur.insn);
 	bp = e->cur.lin + e->cur.insn.length;
 	guestdbg_set_engine_bps(v, e->fence_bp ? &bp : NULL, e->fence_bp);
 	return true;
+}
+
+static bool step_wants(struct vcpu *v)
+{
+	bool step = plan_run(v);
+
+	E(v)->pmi_mark = v->stats.pmis_delivered;
+	return step;
 }
 
 static int step_on_debug(struct vcpu *v)

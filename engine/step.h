@@ -49,8 +49,9 @@ struct step_engine {
 	bool fence_bp;		/* a breakpoint ends the fence's step */
 	bool halt_wait;		/* HLT running free, breakpoints armed */
 	bool native;		/* running native 64-bit CPL3 code */
-	bool exit_seen;
-	bool no_fastloop;	/* VPMU_NO_FASTLOOP: single-step every loop */		/* on_debug/on_exit ran since the last run */
+	bool exit_seen;		/* on_debug/on_exit ran since the last run */
+	bool no_fastloop;	/* VPMU_NO_FASTLOOP: single-step every loop */
+	uint64_t pmi_mark;	/* stats.pmis_delivered when the guest last entered */
 	struct timespec native_start;
 	uint32_t cpi;
 	struct idt_cache idt;
