@@ -84,15 +84,9 @@ int decode_at(struct vcpu *v, uint64_t lin, enum cpu_mode mode,
 		     struct insn *out)
 {
 	uint8_t bytes[15];
-	size_t n = sizeof(bytes), to_page_end = 4096 - (lin & 4095);
+	size_t n = guest_read_code(v->vm, vcpu_sregs(v), lin, bytes);
 
-	if (guest_read_linear(v->vm, vcpu_sregs(v), lin, bytes, n)) {
-		/* the next page may be unmapped: decode what this one holds */
-		n = to_page_end < n ? to_page_end : n;
-		if (guest_read_linear(v->vm, vcpu_sregs(v), lin, bytes, n))
-			return -1;
-	}
-	return insn_decode(out, bytes, n, mode) == INSN_OK ? 0 : -1;
+	return n && insn_decode(out, bytes, n, mode) == INSN_OK ? 0 : -1;
 }
 
 /*

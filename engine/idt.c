@@ -77,23 +77,6 @@ static enum cpu_mode handler_mode(struct vm *vm, const struct kvm_sregs *s,
 	return d.db ? CPU_MODE_PROT32 : CPU_MODE_PROT16;
 }
 
-/*
- * Up to 15 instruction bytes at `lin`: a handler that starts just before
- * an unmapped page still decodes from the bytes that can be read.
- * Returns how many were read.
- */
-static size_t read_code(struct vm *vm, const struct kvm_sregs *s, uint64_t lin,
-			uint8_t bytes[15])
-{
-	size_t n = 4096 - (lin & 4095);
-
-	if (n >= 15)
-		return guest_read_linear(vm, s, lin, bytes, 15) ? 0 : 15;
-	if (guest_read_linear(vm, s, lin, bytes, n))
-		return 0;
-	return guest_read_linear(vm, s, lin + n, bytes + n, 15 - n) ? n : 15;
-}
-
 /* (Re)read gate `v` of the current IDT into the cache. */
 static void load_gate(struct idt_cache *c, struct vm *vm, const struct kvm_sregs *s,
 		      unsigned int v)
@@ -107,7 +90,7 @@ static void load_gate(struct idt_cache *c, struct vm *vm, const struct kvm_sregs
 	if (!read_gate(vm, s, c->kind, v, &sel, &off))
 		return;
 	lin = segment_base(vm, s, c->kind, sel) + off;
-	n = read_code(vm, s, lin, bytes);
+	n = guest_read_code(vm, s, lin, bytes);
 	if (!n || insn_decode(&c->first[v], bytes, n,
 			      handler_mode(vm, s, c->kind, sel)) != INSN_OK)
 		return;

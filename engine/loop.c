@@ -75,8 +75,8 @@ static bool writes_state(const ZydisDecodedInstruction *in, const ZydisDecodedOp
 /*
  * Register arithmetic and moves that can fault only on a memory read (a
  * #PF the engine catches on the guest's handler): no privileged or
- * system instruction, no divide (#DE), no change of IF/TF (STI, CLI,
- * POPF: categories FLAGOP beyond the arithmetic flags, and POP, excluded).
+ * system instruction, no divide (#DE), no change of IF/TF (STI and CLI
+ * by name; POPF with the whole POP category, which is not listed).
  */
 static bool harmless(const ZydisDecodedInstruction *in)
 {

@@ -210,12 +210,14 @@ static struct inc period_inc(const struct vpmu_counter *c,
 	uint64_t first, steady;
 
 	for (unsigned int i = 0; i < n; i++) {
+		u128 inc;
+
 		if (!span[i].times)
 			continue;
 		tick_incs_from(c, &span[i].tick, *prev, &first, &steady);
-		/* first, steady < 2^33: exact in 128 bits */
-		sum.mod += first + steady * (span[i].times - 1);
-		sum.mag = sat_add(sum.mag, first + (u128)steady * (span[i].times - 1));
+		inc = first + (u128)steady * (span[i].times - 1);	/* < 2^97: exact */
+		sum.mod += (uint64_t)inc;
+		sum.mag = sat_add(sum.mag, inc);
 		*prev = cond(c, last_v(c, &span[i].tick));
 	}
 	return sum;

@@ -146,6 +146,17 @@ int guest_read_linear(struct vm *vm, const struct kvm_sregs *s, uint64_t la,
 	return 0;
 }
 
+size_t guest_read_code(struct vm *vm, const struct kvm_sregs *s, uint64_t la,
+		       uint8_t buf[15])
+{
+	size_t to_page_end = 4096 - (la & 0xfff);
+
+	if (!guest_read_linear(vm, s, la, buf, 15))
+		return 15;
+	return to_page_end < 15 && !guest_read_linear(vm, s, la, buf, to_page_end) ?
+	       to_page_end : 0;
+}
+
 int guest_read_gdt_desc(struct vm *vm, const struct kvm_sregs *s, uint16_t sel,
 			struct seg_desc *d)
 {

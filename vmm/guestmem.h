@@ -21,6 +21,14 @@ int guest_linear_to_phys(struct vm *vm, const struct kvm_sregs *sregs,
 int guest_read_linear(struct vm *vm, const struct kvm_sregs *sregs,
 		      uint64_t la, void *buf, size_t len);
 
+/*
+ * Up to 15 instruction bytes at la (the longest x86 instruction): fewer
+ * when the next page cannot be read, so that an instruction just before
+ * an unmapped page still decodes.  Returns how many were read, 0 if none.
+ */
+size_t guest_read_code(struct vm *vm, const struct kvm_sregs *sregs,
+		       uint64_t la, uint8_t buf[15]);
+
 /* A decoded segment descriptor (SDM Vol. 3A "Segment Descriptors"). */
 struct seg_desc {
 	uint64_t base;

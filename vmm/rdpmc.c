@@ -46,6 +46,7 @@
 
 #include <string.h>
 
+#include "../engine/decode.h"
 #include "guestmem.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -64,7 +65,7 @@ struct gp_frame {
 	uint64_t rip, rflags, rsp;
 	uint16_t cs, ss;
 	uint64_t fault_la;	/* linear address of the faulting instruction */
-	bool target64;		/* the faulting code ran in 64-bit mode */
+	enum cpu_mode mode;	/* of the faulting code (32-bit frames: no VM86) */
 	struct seg_desc cs_desc;
 };
 
@@ -101,17 +102,11 @@ static uint64_t gp_gate(struct vcpu *v, uint16_t *sel)
 	return (cs.base + ((g[0] & 0xffff) | (g[1] & 0xffff0000u))) & 0xffffffffull;
 }
 
-/* Linear address of the #GP handler per IDT gate 13, 0 if none usable. */
-static uint64_t gp_handler(struct vcpu *v)
+void rdpmc_refresh(struct vcpu *v)
 {
 	uint16_t sel;
 
-	return gp_gate(v, &sel);
-}
-
-void rdpmc_refresh(struct vcpu *v)
-{
-	v->dbg.gp_bp = gp_handler(v);
+	v->dbg.gp_bp = gp_gate(v, &sel);
 }
 
 static int read_frame64(struct vcpu *v, struct gp_frame *f)
@@ -163,40 +158,24 @@ static int read_frame(struct vcpu *v, struct gp_frame *f)
 		return -1;
 	if (guest_read_gdt_desc(v->vm, s, f->cs, &f->cs_desc))
 		return -1;
-	f->target64 = lma(s) && f->cs_desc.l;
-	f->fault_la = f->target64 ? f->rip
+	f->mode = cpu_mode_of(true, false, lma(s), f->cs_desc.l, f->cs_desc.db);
+	f->fault_la = f->mode == CPU_MODE_LONG64 ? f->rip
 				  : (f->cs_desc.base + (uint32_t)f->rip) & 0xffffffffull;
 	return 0;
 }
 
 /*
- * Length of the RDPMC (0F 33) at linear address la, 0 if it is not one.
- * Segment, operand-size, address-size and REP prefixes, and REX in 64-bit
- * code, do not change it (SDM Vol. 2A "Instruction Prefixes"); LOCK makes
- * it #UD; an instruction is at most 15 bytes.
+ * Length of the RDPMC at linear address la, decoded in `mode` (prefixes
+ * included; LOCK RDPMC is #UD, so no RDPMC), 0 if it is not one.
  */
-static unsigned int rdpmc_len(struct vcpu *v, uint64_t la, bool code64)
+static unsigned int rdpmc_len(struct vcpu *v, uint64_t la, enum cpu_mode mode)
 {
-	const struct kvm_sregs *s = vcpu_sregs(v);
-	uint8_t b;
+	uint8_t b[15];
+	size_t n = guest_read_code(v->vm, vcpu_sregs(v), la, b);
+	struct insn i;
 
-	for (unsigned int n = 0; n < 14; n++) {
-		if (guest_read_linear(v->vm, s, la + n, &b, 1))
-			return 0;
-		switch (b) {
-		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-		case 0x66: case 0x67: case 0xf2: case 0xf3:
-			continue;
-		case 0x0f:
-			return !guest_read_linear(v->vm, s, la + n + 1, &b, 1) && b == 0x33 ?
-			       n + 2 : 0;
-		default:
-			if (code64 && (b & 0xf0) == 0x40)
-				continue;
-			return 0;
-		}
-	}
-	return 0;
+	return n && insn_decode(&i, b, n, mode) == INSN_OK && i.cls == INSN_RDPMC ?
+	       i.length : 0;
 }
 
 static void load_seg(struct kvm_segment *k, uint16_t sel,
@@ -286,7 +265,7 @@ static void on_gp_handler(struct vcpu *v)
 	unsigned int len;
 
 	if (read_frame(v, &f) || !delivered(v, &f) ||
-	    !(len = rdpmc_len(v, f.fault_la, f.target64))) {
+	    !(len = rdpmc_len(v, f.fault_la, f.mode))) {
 		v->stats.gp_passed++;
 		pass_to_guest(v);
 		return;
@@ -301,7 +280,7 @@ static void on_gp_handler(struct vcpu *v)
 		return;
 	}
 	set_result(v, val);
-	r->rip = f.target64 ? f.rip + len : (uint32_t)(f.rip + len);
+	r->rip = f.mode == CPU_MODE_LONG64 ? f.rip + len : (uint32_t)(f.rip + len);
 	r->rflags = (f.rflags & ~RFLAGS_RF) | RFLAGS_FIXED;
 	r->rsp = f.rsp;
 	vcpu_regs_dirty(v);
@@ -330,7 +309,9 @@ int rdpmc_emulate(struct vcpu *v)
 	struct kvm_regs *r = vcpu_regs(v);
 	struct vpmu_cpu_state cpu;
 	uint64_t val;
-	unsigned int len = rdpmc_len(v, vcpu_linear_rip(v), vcpu_long_mode(v));
+	unsigned int len = rdpmc_len(v, vcpu_linear_rip(v),
+				     cpu_mode_of(s->cr0 & CR0_PE, r->rflags & RFLAGS_VM,
+						 lma(s), s->cs.l, s->cs.db));
 
 	if (!len)
 		return -1;

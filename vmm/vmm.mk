@@ -7,7 +7,7 @@ VMM_LIBS := -lZydis -lpfm -lpthread	# Debian names it libZydis.so
 
 vmm: $(VMM_BIN)
 
-$(BUILD)/vmm/%.o: vmm/%.c $(wildcard vmm/*.h) include/vpmu.h
+$(BUILD)/vmm/%.o: vmm/%.c $(wildcard vmm/*.h) engine/decode.h include/vpmu.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_COMMON) -Ivmm -pthread -c $< -o $@
 

@@ -20,8 +20,8 @@
 #include <cmocka.h>
 #include <linux/kvm.h>
 
+#include "fake_vm.h"
 #include "idt.h"
-#include "vm.h"
 
 #define RAM		(1u << 20)
 #define GDT		0x1000u
@@ -32,29 +32,19 @@ static struct vm vm;
 static struct kvm_sregs sregs;
 static struct idt_cache cache;
 
-static void put32(uint32_t gpa, uint32_t val)
-{
-	memcpy(vm.mem + gpa, &val, 4);
-}
-
 /* 32-bit interrupt gate `vec` -> KCS:off */
 static void gate(unsigned int vec, uint32_t off)
 {
-	put32(IDT + 8 * vec, (KCS << 16) | (off & 0xffff));
-	put32(IDT + 8 * vec + 4, (off & 0xffff0000u) | 0x8e00);
+	fake_gate32(&vm, IDT, vec, KCS, off);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(&vm, 0, sizeof(vm));
+	fake_vm_init(&vm, RAM);
 	memset(&sregs, 0, sizeof(sregs));
 	memset(&cache, 0, sizeof(cache));
-	vm.mem = calloc(1, RAM);
-	vm.mem_size = RAM;
-	/* flat 32-bit code segment at GDT index 1 */
-	put32(GDT + 8, 0x0000ffff);
-	put32(GDT + 12, 0x00cf9a00);
+	fake_flat_desc(&vm, GDT, 1, 0xa, 0);	/* KCS */
 	sregs.cr0 = 1;
 	sregs.gdt.base = GDT;
 	sregs.gdt.limit = 2 * 8 - 1;
@@ -68,7 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(vm.mem);
+	fake_vm_free(&vm);
 	return 0;
 }
 
@@ -79,7 +69,7 @@ static void test_rewritten_gate(void **state)
 	assert_int_equal(idt_handler(&cache, &vm, &sregs, 14), 0x5000);
 	gate(14, 0x6000);		/* same IDTR, new handler */
 	assert_int_equal(idt_handler(&cache, &vm, &sregs, 14), 0x6000);
-	put32(IDT + 8 * 14 + 4, 0);	/* not present */
+	fake_put32(&vm, IDT + 8 * 14 + 4, 0);	/* not present */
 	assert_int_equal(idt_handler(&cache, &vm, &sregs, 14), 0);
 }
 

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <linux/kvm.h>
 
+#include "fake_vm.h"
 #include "guestmem.h"
 #include "rdpmc.h"
 #include "vcpu.h"
@@ -69,18 +70,6 @@ bool vcpu_long_mode(struct vcpu *c)
 
 /* ---- a flat 32-bit guest ---- */
 
-static void put32(uint32_t gpa, uint32_t val)
-{
-	memcpy(vm.mem + gpa, &val, 4);
-}
-
-/* flat 4 GiB segment descriptor (SDM Vol. 3A Figure 3-8) */
-static void gdt_entry(unsigned int i, unsigned int type, unsigned int dpl)
-{
-	put32(GDT + 8 * i, 0x0000ffff);
-	put32(GDT + 8 * i + 4, 0x00cf9000 | (dpl << 13) | (type << 8));
-}
-
 static void seg(struct kvm_segment *k, uint16_t sel, unsigned int type)
 {
 	memset(k, 0, sizeof(*k));
@@ -100,23 +89,19 @@ static int setup(void **state)
 	char err[128];
 
 	(void)state;
-	memset(&vm, 0, sizeof(vm));
+	fake_vm_init(&vm, RAM);
 	memset(&v, 0, sizeof(v));
 	memset(&run, 0, sizeof(run));
-	vm.mem = calloc(1, RAM);
-	vm.mem_size = RAM;
 	v.vm = &vm;
 	v.run = &run;
 	v.pmu = vpmu_init(pmu_mem, sizeof(pmu_mem), vpmu_model_find("skylake"), err, sizeof(err));
 	assert_non_null(v.pmu);
 	assert_int_equal(vpmu_wrmsr(v.pmu, 0xc1, 0x1234), VPMU_MSR_OK);	/* PMC0 */
-	gdt_entry(1, 0xa, 0);	/* KCS */
-	gdt_entry(2, 0x2, 0);	/* KDS */
-	gdt_entry(3, 0xa, 3);	/* UCS */
-	gdt_entry(4, 0x2, 3);	/* UDS */
-	/* IDT gate 13: 32-bit interrupt gate to KCS:HANDLER */
-	put32(IDT + 8 * 13, (KCS << 16) | (HANDLER & 0xffff));
-	put32(IDT + 8 * 13 + 4, (HANDLER & 0xffff0000u) | 0x8e00);
+	fake_flat_desc(&vm, GDT, 1, 0xa, 0);	/* KCS */
+	fake_flat_desc(&vm, GDT, 2, 0x2, 0);	/* KDS */
+	fake_flat_desc(&vm, GDT, 3, 0xa, 3);	/* UCS */
+	fake_flat_desc(&vm, GDT, 4, 0x2, 3);	/* UDS */
+	fake_gate32(&vm, IDT, 13, KCS, HANDLER);	/* #GP */
 	vm.mem[CODE] = 0x0f;
 	vm.mem[CODE + 1] = 0x33;	/* RDPMC */
 	s = vcpu_sregs(&v);
@@ -134,7 +119,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(vm.mem);
+	fake_vm_free(&vm);
 	return 0;
 }
 
@@ -149,7 +134,7 @@ static void at_handler(uint16_t cs, uint16_t ss, const uint32_t *frame, unsigned
 	seg(&s->cs, cs, 0xb);
 	seg(&s->ss, ss, 0x3);
 	for (unsigned int i = 0; i < words; i++)
-		put32(sp + 4 * i, frame[i]);
+		fake_put32(&vm, sp + 4 * i, frame[i]);
 	memset(r, 0, sizeof(*r));
 	r->rsp = sp;
 	r->rip = HANDLER;
